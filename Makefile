@@ -1,0 +1,40 @@
+# Two commands for a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+DB     ?= data/indicators.duckdb
+PORT   ?= 8501
+
+.PHONY: run test fmt lint db clean-db bench
+
+$(VENV)/.app: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.app
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+$(DB): | $(VENV)/.app
+	$(PY) -m indicators --db $(DB) init --demo
+
+db: $(VENV)/.app $(DB)
+
+run: db
+	INDICATORS_DB=$(DB) $(PY) -m indicators.devserver --port $(PORT)
+
+test: $(VENV)/.dev
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pytest
+
+fmt: $(VENV)/.dev
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+bench: $(VENV)/.dev
+	$(PY) bench/build_scale.py
+
+clean-db:
+	rm -f $(DB) $(DB).wal

@@ -1,0 +1,1 @@
+"""Streamlit-only helpers. The only part of `indicators` that imports streamlit."""
