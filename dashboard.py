@@ -1,4 +1,9 @@
-"""Entry point: settings, who the user is, and the pages that role may see."""
+"""Entry point: settings, who the user is, and the pages that role may see.
+
+The role is decided again on every rerun (indicators.ui.session.actor: st.user's e-mail claim
+looked up in the app's user table), and st.navigation gets only that role's pages, so a page
+that is not given cannot be opened, also not by typing its address.
+"""
 
 import streamlit as st
 
@@ -8,6 +13,7 @@ st.set_page_config(page_title="District Sustainability Monitor", page_icon="🌳
 
 actor = session.actor()
 lang = language.selector()
+session.sidebar(actor)
 
 sections: dict[str, list] = {}
 for screen in navigation.screens_for(actor.role):
@@ -20,4 +26,12 @@ for screen in navigation.screens_for(actor.role):
     )
     sections.setdefault(language.t(screen.section), []).append(page)
 
-st.navigation(sections).run()
+if not sections:  # no page file of this role exists (yet): an empty app, not an error
+
+    def _empty() -> None:
+        st.title(language.t("app_title"))
+
+    sections[""] = [st.Page(_empty, title=language.t("app_title"), default=True)]
+
+# every page of the role is listed: at most a dozen, never hidden behind "View more"
+st.navigation(sections, expanded=True).run()

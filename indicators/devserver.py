@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -176,7 +177,11 @@ def main(argv: list[str] | None = None) -> int:
         elif is_generated(SECRETS):
             SECRETS.unlink()
         print(f"the app: {app_url}", flush=True)
-        return subprocess.call(command, cwd=ROOT, env=os.environ.copy())
+        app = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy())
+        try:
+            return app.wait()
+        finally:
+            stop(app)
     except KeyboardInterrupt:
         return 130
     finally:
@@ -186,5 +191,11 @@ def main(argv: list[str] | None = None) -> int:
             SECRETS.unlink()
 
 
+def _interrupt(signum, frame) -> None:
+    """SIGTERM ends the demo like Ctrl-C: the app and the provider stop, the file goes."""
+    raise KeyboardInterrupt
+
+
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, _interrupt)
     sys.exit(main())

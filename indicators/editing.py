@@ -156,7 +156,7 @@ def validate_targets(
                     district=record["district_id"],
                     project=record["project_id"],
                     value=record["value"],
-                    comparator=record["comparator"] or (">=" if not requirements else "<="),
+                    comparator=record["comparator"] or _default_comparator(indicators, record),
                     year=record["year"],
                     baseline_year=record["baseline_year"],
                     baseline_value=record["baseline_value"],
@@ -190,6 +190,14 @@ def validate_targets(
     if errors:
         raise EditError(errors)
     return pd.DataFrame(clean, columns=TARGET_COLUMNS)
+
+
+def _default_comparator(indicators: pd.DataFrame, record: dict) -> str:
+    """A blank comparator follows the indicator: at least for higher-is-better, else at most."""
+    key = record["indicator"]
+    if key in indicators.index and indicators.loc[key, "direction"] == "lower":
+        return "<="
+    return ">="
 
 
 def _target_references(number, record, indicators, districts, projects, requirements):

@@ -1144,3 +1144,1142 @@ def publish_snapshot(
         snapshot.close()
     os.replace(partial, out)
     return counts
+
+
+# ---- monitoring reads (pages)
+# Reads behind the monitoring screens (overview, indicator, emissions, compare, projects,
+# methodology). District figures follow district_series' rule exactly; these take lists of
+# districts and indicators, so a page of 50 districts is one query, not 50.
+
+
+def _effective_sql(include_pending: bool, condition: str | None = None) -> str:
+    """effective_observations_sql, with `condition` on the observation applied before its
+    window. Only for conditions on what the window partitions by (or follows from it, as the
+    year from the period), which cannot change which row wins."""
+    sql = effective_observations_sql(include_pending)
+    if condition:
+        anchor = "WHERE s.status IN"
+        assert anchor in sql, "effective_observations_sql changed: update _effective_sql"
+        sql = sql.replace(anchor, f"WHERE ({condition}) AND s.status IN", 1)
+    return sql
+
+
+def _district_figures_sql(
+    include_pending: bool, headline_only: bool, one_year: bool = False
+) -> str:
+    """district_series' SQL with list filters ($districts, $indicators: NULL means all) and,
+    with `one_year`, only the year $year (filtered before the window: one year stays small)."""
+    series = "AND e.series = ''" if headline_only else ""
+    condition = "o.year = $year" if one_year else None
+    return f"""
+        WITH eff AS ({_effective_sql(include_pending, condition)}),
+        agg AS (
+            SELECT e.district_id AS district, e.indicator, e.year, e.breakdown, e.series,
+                   e.project_id IS NULL AS district_level,
+                   sum(e.value) AS v_sum, avg(e.value) AS v_mean,
+                   sum(e.numerator) AS numerator, sum(e.denominator) AS denominator,
+                   count(DISTINCT e.project_id) AS projects, count(*) AS rows,
+                   bool_or(e.pending) AS pending, bool_or(e.synthetic) AS synthetic,
+                   string_agg(DISTINCT e.source, ' ; ') AS source,
+                   string_agg(DISTINCT e.comment, ' ; ') AS note,
+                   max(e.period) AS last_period
+            FROM eff e
+            WHERE ($indicators IS NULL OR list_contains($indicators, e.indicator))
+              AND ($districts IS NULL OR list_contains($districts, e.district_id)) {series}
+            GROUP BY ALL
+        )
+        SELECT a.district, a.indicator, a.year, a.breakdown, a.series,
+               CASE
+                 WHEN i.aggregation = 'ratio' AND a.denominator IS NOT NULL AND a.denominator <> 0
+                   THEN a.numerator / a.denominator * i.scale
+                 WHEN i.aggregation = 'sum' THEN a.v_sum
+                 ELSE a.v_mean
+               END AS value,
+               a.numerator, a.denominator, a.projects, a.rows, a.district_level,
+               a.pending, a.synthetic, a.source, a.note, a.last_period, i.unit
+        FROM agg a JOIN indicator i ON i.key = a.indicator
+        QUALIFY row_number() OVER (
+            PARTITION BY a.district, a.indicator, a.year, a.breakdown, a.series
+            ORDER BY a.district_level DESC) = 1
+    """
+
+
+def district_figures(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    districts: list[str] | None = None,
+    indicators: list[str] | None = None,
+    include_pending: bool = False,
+    headline_only: bool = False,
+    year: int | None = None,
+) -> pd.DataFrame:
+    """Yearly district figures (as district_series) of several districts and indicators.
+
+    None means every district (indicator); `headline_only` leaves alternative series out;
+    `year` keeps one year (all districts of one year is a small read even at scale).
+    """
+    sql = f"""
+        SELECT * FROM ({_district_figures_sql(include_pending, headline_only, year is not None)})
+        ORDER BY district, indicator, breakdown, series, year
+    """
+    params = {
+        "districts": None if districts is None else list(districts),
+        "indicators": None if indicators is None else list(indicators),
+    }
+    if year is not None:
+        params["year"] = int(year)
+    return query(con, sql, params)
+
+
+def sector_emissions(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    district: str,
+    indicator: str = "ghg_emissions_by_sector",
+    residents: str = "residents",
+    include_pending: bool = False,
+) -> pd.DataFrame:
+    """One district's emissions per year and sector: value, share of the year's total, the
+    residents that year and the value per resident (NULL where residents are not known)."""
+    sql = f"""
+        WITH fig AS ({_district_figures_sql(include_pending, True)}),
+        sectors AS (SELECT * FROM fig WHERE indicator = $indicator AND breakdown <> ''),
+        people AS (SELECT year, value AS residents FROM fig
+                   WHERE indicator = $residents AND breakdown = '')
+        SELECT s.year, s.breakdown AS sector, s.value, s.unit,
+               s.value / nullif(sum(s.value) OVER (PARTITION BY s.year), 0) * 100 AS share,
+               p.residents, s.value / nullif(p.residents, 0) AS per_resident,
+               s.pending, s.synthetic, s.source, s.last_period AS period
+        FROM sectors s LEFT JOIN people p ON p.year = s.year
+        ORDER BY s.year, s.breakdown
+    """
+    params = {
+        "districts": [district],
+        "indicators": [indicator, residents],
+        "indicator": indicator,
+        "residents": residents,
+    }
+    return query(con, sql, params)
+
+
+def project_requirements(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    district: str | None = None,
+    organisation: str | None = None,
+    include_pending: bool = False,
+) -> pd.DataFrame:
+    """Each project requirement with the project's latest reported figure (NULL: not reported).
+
+    A project's figure follows the indicator's rule over the project's rows of that year
+    (ratio = sum(numerator) / sum(denominator) x scale); a requirement without a breakdown
+    takes every breakdown of the project together. Who may see which organisation is decided
+    in indicators.compliance, not here.
+    """
+    sql = f"""
+        WITH req AS (
+            SELECT t.id AS target_id, t.indicator, t.project_id, t.breakdown, t.value,
+                   t.comparator, t.source, p.name AS project_name, p.district_id,
+                   p.organisation_id, p.synthetic
+            FROM target t JOIN project p ON p.id = t.project_id
+            WHERE ($district IS NULL OR p.district_id = $district)
+              AND ($org IS NULL OR p.organisation_id = $org)
+        ),
+        eff AS (
+            SELECT * FROM ({effective_observations_sql(include_pending)}) e
+            WHERE e.project_id IS NOT NULL AND e.series = ''
+              AND ($district IS NULL OR e.district_id = $district)
+        ),
+        yearly AS (
+            SELECT r.target_id, e.year, max(e.period) AS period,
+                   sum(e.value) AS v_sum, avg(e.value) AS v_mean,
+                   sum(e.numerator) AS numerator, sum(e.denominator) AS denominator,
+                   bool_or(e.pending) AS pending
+            FROM req r JOIN eff e ON e.project_id = r.project_id AND e.indicator = r.indicator
+                 AND (r.breakdown = '' OR e.breakdown = r.breakdown)
+            GROUP BY r.target_id, e.year
+            QUALIFY row_number() OVER (PARTITION BY r.target_id ORDER BY e.year DESC) = 1
+        )
+        SELECT r.district_id AS district, d.name AS district_name,
+               r.project_id AS project, r.project_name,
+               r.organisation_id AS organisation, o.name AS organisation_name,
+               r.indicator, r.breakdown, r.comparator, r.value AS requirement, r.source,
+               i.unit, i.direction, y.year, y.period,
+               CASE
+                 WHEN i.aggregation = 'ratio' AND y.denominator IS NOT NULL AND y.denominator <> 0
+                   THEN y.numerator / y.denominator * i.scale
+                 WHEN i.aggregation = 'sum' THEN y.v_sum
+                 ELSE y.v_mean
+               END AS value,
+               y.numerator, y.denominator, coalesce(y.pending, false) AS pending, r.synthetic
+        FROM req r JOIN indicator i ON i.key = r.indicator
+        LEFT JOIN yearly y ON y.target_id = r.target_id
+        LEFT JOIN district d ON d.id = r.district_id
+        LEFT JOIN organisation o ON o.id = r.organisation_id
+        ORDER BY r.district_id, r.project_id, i.position, r.indicator, r.breakdown
+    """
+    return query(con, sql, {"district": district, "org": organisation})
+
+
+def data_sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Where the approved figures come from: published figures per district, indicator and
+    source (with the years and how many); synthetic figures rolled up per source."""
+    sql = """
+        WITH approved AS (
+            SELECT o.* FROM observation o JOIN submission s ON s.id = o.submission_id
+            WHERE s.status = 'approved'
+        )
+        SELECT a.district_id AS district, d.name AS district_name, a.indicator,
+               coalesce(a.source, '') AS source, false AS synthetic, 1 AS districts,
+               min(a.year) AS first_year, max(a.year) AS last_year, count(*) AS figures
+        FROM approved a LEFT JOIN district d ON d.id = a.district_id
+        WHERE NOT a.synthetic
+        GROUP BY ALL
+        UNION ALL
+        SELECT NULL, NULL, NULL, coalesce(a.source, ''), true, count(DISTINCT a.district_id),
+               min(a.year), max(a.year), count(*)
+        FROM approved a WHERE a.synthetic
+        GROUP BY ALL
+        ORDER BY synthetic, district_name, indicator, source
+    """
+    return query(con, sql)
+
+
+# ---- ingest (compliance uploads)
+# The SQL of indicators.ingest. A compliance file is read once into a temporary table of text
+# (`ingest_raw`, one cursor's private temp schema), checked by set-based SQL (categorical rules
+# on the few distinct values, numeric rules in one scan, duplicates by one GROUP BY) and stored
+# with one INSERT ... SELECT inside one transaction. No Python loop touches a row.
+
+INGEST_COLUMNS = (
+    "project",
+    "district",
+    "indicator",
+    "period",
+    "breakdown",
+    "value",
+    "numerator",
+    "denominator",
+    "unit",
+    "comment",
+)
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def ingest_stage(
+    cur: duckdb.DuckDBPyConnection,
+    path: Path | str,
+    *,
+    delimiter: str,
+    positions: dict[str, int],
+    n_columns: int,
+    skip_lines: int,
+    decimal_comma: bool = False,
+    capture_rejects: bool = False,
+) -> int:
+    """Read a CSV (all columns as text) into a temp table; return its record count.
+
+    `positions` maps our column names to their index in the file; absent columns are NULL.
+    The numbers are read once here too (`v0`, `n0`, `d0`: DOUBLE or NULL, see _number_sql).
+    The view `ingest_raw` shows the records with `rid`, the record's number in the file (1 = the
+    first record after the header; the table keeps the file's order), leaving out records of only
+    empty cells (Excel's trailing `;;;`). Without `capture_rejects` a malformed record raises
+    duckdb.Error; with it, malformed records go to the temp table `ingest_rejects` and the rest
+    is read.
+    """
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(n_columns))
+    options = [
+        f"delim = {_sql_text(delimiter)}",
+        "quote = '\"'",
+        "escape = '\"'",
+        "header = true",
+        "auto_detect = false",
+        f"skip = {int(skip_lines)}",
+        f"columns = {{{columns}}}",
+        "null_padding = false",
+        "max_line_size = 4000000",
+    ]
+    if capture_rejects:
+        cur.execute("DROP TABLE IF EXISTS ingest_rejects; DROP TABLE IF EXISTS ingest_scans")
+        options += [
+            "store_rejects = true",
+            "rejects_table = 'ingest_rejects'",
+            "rejects_scan = 'ingest_scans'",
+        ]
+    select = ", ".join(
+        f"c{positions[name]} AS {name}" if name in positions else f"NULL::VARCHAR AS {name}"
+        for name in INGEST_COLUMNS
+    )
+    numbers = ", ".join(
+        f"{_number_sql(name, decimal_comma)} AS {name[0]}0"
+        for name in ("value", "numerator", "denominator")
+    )
+    present = [name for name in INGEST_COLUMNS if name in positions]
+    cur.execute("DROP VIEW IF EXISTS ingest_raw")
+    cur.execute(
+        f"CREATE OR REPLACE TEMP TABLE ingest_records AS SELECT *, {numbers} FROM"
+        f" (SELECT {select} FROM read_csv({_sql_text(str(path))}, {', '.join(options)}))"
+    )
+    cur.execute(
+        "CREATE OR REPLACE TEMP VIEW ingest_raw AS SELECT rowid + 1 AS rid, * EXCLUDE (v0, n0, d0),"
+        " CASE WHEN isfinite(v0) THEN v0 END AS v, CASE WHEN isfinite(n0) THEN n0 END AS n,"
+        " CASE WHEN isfinite(d0) THEN d0 END AS d FROM ingest_records"
+        f" WHERE coalesce({', '.join(present) or 'NULL'}) IS NOT NULL"
+    )
+    return cur.execute("SELECT count(*) FROM ingest_records").fetchone()[0]
+
+
+def ingest_rows(cur: duckdb.DuckDBPyConnection) -> int:
+    """Data rows (records that are not all empty)."""
+    return cur.execute("SELECT count(*) FROM ingest_raw").fetchone()[0]
+
+
+def ingest_rejects(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The malformed records DuckDB's reader set aside (ragged rows, unterminated quotes)."""
+    return cur.execute(
+        "SELECT line_byte_position AS byte_position, column_idx, error_type, error_message,"
+        " csv_line FROM ingest_rejects ORDER BY line_byte_position, column_idx"
+    ).df()
+
+
+def _number_sql(column: str, decimal_comma: bool) -> str:
+    """Text -> DOUBLE or NULL: `65,5` (with decimal comma), `65.5`, `1 234,5` (NaN and
+    infinity are read too; the view ingest_raw turns them into NULL)."""
+    text = f"replace({column}, ',', '.')" if decimal_comma else column
+    spaced = f"regexp_replace({text}, '[\\s\\x{{00A0}}\\x{{202F}}\\x{{2009}}]', '', 'g')"
+    return f"coalesce(TRY_CAST({text} AS DOUBLE), TRY_CAST({spaced} AS DOUBLE))"
+
+
+def ingest_prepare(cur: duckdb.DuckDBPyConnection, *, today) -> None:
+    """One GROUP BY over the rows gives the distinct values of each column, paired with the
+    indicator (`ingest_pairs`); each distinct value is then looked up once (`ingest_dim_*`).
+    The views `ingest_parsed` (numbers read) and `ingest_obs` (every row as the observation it
+    would become) are defined on top."""
+    cur.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE ingest_pairs AS
+        SELECT CASE WHEN grouping(period) = 0 THEN 'period'
+                    WHEN grouping(breakdown) = 0 THEN 'breakdown'
+                    WHEN grouping(unit) = 0 THEN 'unit' ELSE 'place' END AS kind,
+               indicator, period, breakdown, unit, project, district, count(*) AS n
+        FROM ingest_raw
+        GROUP BY GROUPING SETS ((indicator, period), (indicator, breakdown), (indicator, unit),
+                                (indicator, project, district))
+        """
+    )
+    cur.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE ingest_dim_project AS
+        SELECT d.raw, d.norm, p.id IS NOT NULL AS known, p.district_id, p.organisation_id,
+               coalesce(p.synthetic, false) OR coalesce(ds.synthetic, false) AS synthetic
+        FROM (SELECT raw, nullif(lower(trim(raw)), '') AS norm
+              FROM (SELECT DISTINCT project AS raw FROM ingest_pairs
+                    WHERE kind = 'place' AND project IS NOT NULL)) d
+        LEFT JOIN project p ON p.id = d.norm
+        LEFT JOIN district ds ON ds.id = p.district_id;
+
+        CREATE OR REPLACE TEMP TABLE ingest_dim_district AS
+        SELECT d.raw, d.norm, ds.id IS NOT NULL AS known, coalesce(ds.synthetic, false) AS synthetic
+        FROM (SELECT raw, nullif(lower(trim(raw)), '') AS norm
+              FROM (SELECT DISTINCT district AS raw FROM ingest_pairs
+                    WHERE kind = 'place' AND district IS NOT NULL)) d
+        LEFT JOIN district ds ON ds.id = d.norm;
+
+        CREATE OR REPLACE TEMP TABLE ingest_dim_indicator AS
+        SELECT d.raw, d.norm, i.key, i.unit, i.aggregation, i.resolution, i.min_value,
+               i.max_value, coalesce(i.scale, 1) AS scale, i.breakdowns,
+               coalesce(i.aggregation = 'ratio' AND i.max_value IS NOT NULL
+                   AND i.max_value <= coalesce(i.scale, 1), false) AS share_capped
+        FROM (SELECT raw, nullif(lower(trim(raw)), '') AS norm
+              FROM (SELECT DISTINCT indicator AS raw FROM ingest_pairs)) d
+        LEFT JOIN indicator i ON i.key = d.norm;
+
+        CREATE OR REPLACE TEMP TABLE ingest_dim_breakdown AS
+        SELECT raw, coalesce(nullif(lower(trim(raw)), ''), '') AS norm
+        FROM (SELECT DISTINCT breakdown AS raw FROM ingest_pairs WHERE kind = 'breakdown');
+
+        CREATE OR REPLACE TEMP TABLE ingest_dim_unit AS
+        SELECT raw, nullif(trim(raw), '') AS norm
+        FROM (SELECT DISTINCT unit AS raw FROM ingest_pairs
+              WHERE kind = 'unit' AND unit IS NOT NULL);
+        """
+    )
+    cur.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE ingest_dim_period AS
+        SELECT raw, norm, ok, year, month,
+               ok AND (year > $year OR (month IS NOT NULL AND year = $year AND month > $month))
+                   AS future,
+               ok AND year < 1900 AS too_old,
+               regexp_full_match(coalesce(norm, ''), '\\d{1,2}[./]\\d{1,2}[./]\\d{2,4}')
+                   OR regexp_full_match(coalesce(norm, ''), '\\d{4}-\\d{2}-\\d{2}.*')
+                   OR regexp_full_match(coalesce(norm, ''), '[A-Za-z]{3,9}[- ]\\d{2,4}')
+                   AS looks_like_date
+        FROM (
+            SELECT raw, norm, ok,
+                   CASE WHEN ok THEN TRY_CAST(left(norm, 4) AS INTEGER) END AS year,
+                   CASE WHEN ok AND length(norm) = 7
+                        THEN TRY_CAST(right(norm, 2) AS INTEGER) END AS month
+            FROM (SELECT raw, norm,
+                         regexp_full_match(coalesce(norm, ''), '\\d{4}(-(0[1-9]|1[0-2]))?') AS ok
+                  FROM (SELECT raw, nullif(trim(raw), '') AS norm
+                        FROM (SELECT DISTINCT period AS raw FROM ingest_pairs
+                              WHERE kind = 'period'))))
+        """,
+        {"year": today.year, "month": today.month},
+    )
+    cur.execute(
+        """
+        CREATE OR REPLACE TEMP VIEW ingest_parsed AS
+        SELECT r.rid, r.project, r.district, r.indicator, r.period, r.breakdown, r.unit,
+               r.comment, r.value AS value_text, r.numerator AS numerator_text,
+               r.denominator AS denominator_text, r.v, r.n, r.d
+        FROM ingest_raw r
+        """
+    )
+    cur.execute(
+        """
+        CREATE OR REPLACE TEMP VIEW ingest_obs AS
+        SELECT r.rid, i.key AS indicator,
+               coalesce(p.district_id, ds.norm) AS district_id, p.norm AS project_id,
+               pe.norm AS period, pe.year, pe.month, coalesce(b.norm, '') AS breakdown,
+               CASE WHEN i.aggregation = 'ratio' AND r.v IS NULL THEN r.n / r.d * i.scale
+                    ELSE r.v END AS value,
+               r.n AS numerator, r.d AS denominator, i.unit, r.comment,
+               coalesce(p.synthetic, ds.synthetic, false) AS synthetic
+        FROM ingest_parsed r
+        JOIN ingest_dim_indicator i ON i.raw = r.indicator
+        JOIN ingest_dim_period pe ON pe.raw = r.period
+        LEFT JOIN ingest_dim_breakdown b ON b.raw IS NOT DISTINCT FROM r.breakdown
+        LEFT JOIN ingest_dim_project p ON p.raw = r.project
+        LEFT JOIN ingest_dim_district ds ON ds.raw = r.district
+        """
+    )
+
+
+def ingest_foreign(cur: duckdb.DuckDBPyConnection, organisation: str | None) -> list[str]:
+    """Registered projects in the file that belong to another organisation than `organisation`."""
+    return [
+        row[0]
+        for row in cur.execute(
+            "SELECT DISTINCT norm FROM ingest_dim_project WHERE known"
+            " AND organisation_id IS DISTINCT FROM ? ORDER BY norm",
+            [organisation],
+        ).fetchall()
+    ]
+
+
+def ingest_district_rows(cur: duckdb.DuckDBPyConnection, limit: int = 5) -> tuple[int, list[int]]:
+    """How many rows name a district, and the record numbers of the first few."""
+    total = cur.execute(
+        "SELECT coalesce(sum(x.n), 0) FROM ingest_pairs x JOIN ingest_dim_district d"
+        " ON d.raw = x.district WHERE x.kind = 'place' AND d.norm IS NOT NULL"
+    ).fetchone()[0]
+    first = cur.execute(
+        "SELECT r.rid FROM ingest_raw r JOIN ingest_dim_district d ON d.raw = r.district"
+        " WHERE d.norm IS NOT NULL ORDER BY r.rid LIMIT ?",
+        [limit],
+    ).fetchall()
+    return int(total), [row[0] for row in first]
+
+
+def _ingest_part(column: str, value: str, code: str, p1: str, p2: str, rest: str) -> str:
+    return (
+        f"SELECT r.rid, '{column}' AS col, {value} AS value, '{code}' AS code,"
+        f" CAST({p1} AS VARCHAR) AS p1, CAST({p2} AS VARCHAR) AS p2 {rest}"
+    )
+
+
+# categorical rules, decided on one dimension table: (code, column, dimension, failing condition)
+_DIMENSION_RULES = [
+    ("project_unknown", "project", "ingest_dim_project", "x.norm IS NOT NULL AND NOT x.known"),
+    ("district_unknown", "district", "ingest_dim_district", "x.norm IS NOT NULL AND NOT x.known"),
+    ("indicator_missing", "indicator", "ingest_dim_indicator", "x.norm IS NULL"),
+    (
+        "indicator_unknown",
+        "indicator",
+        "ingest_dim_indicator",
+        "x.norm IS NOT NULL AND x.key IS NULL",
+    ),
+    ("period_missing", "period", "ingest_dim_period", "x.norm IS NULL"),
+    (
+        "period_date",
+        "period",
+        "ingest_dim_period",
+        "x.norm IS NOT NULL AND NOT x.ok AND x.looks_like_date",
+    ),
+    (
+        "period_malformed",
+        "period",
+        "ingest_dim_period",
+        "x.norm IS NOT NULL AND NOT x.ok AND NOT x.looks_like_date",
+    ),
+    ("period_future", "period", "ingest_dim_period", "x.future"),
+    ("period_too_old", "period", "ingest_dim_period", "x.too_old"),
+]
+
+# rules on an indicator paired with another column: (code, kind, failing condition, p1)
+_PAIR_RULES = [
+    (
+        "resolution_month",
+        "period",
+        "i.resolution = 'month' AND pe.ok AND pe.month IS NULL",
+        "i.key",
+    ),
+    (
+        "resolution_year",
+        "period",
+        "i.resolution = 'year' AND pe.ok AND pe.month IS NOT NULL",
+        "i.key",
+    ),
+    (
+        "breakdown_missing",
+        "breakdown",
+        "b.norm = '' AND len(i.breakdowns) > 0",
+        "array_to_string(i.breakdowns, ', ')",
+    ),
+    ("breakdown_not_allowed", "breakdown", "b.norm <> '' AND len(i.breakdowns) = 0", "i.key"),
+    (
+        "breakdown_unknown",
+        "breakdown",
+        "b.norm <> '' AND len(i.breakdowns) > 0 AND NOT list_contains(i.breakdowns, b.norm)",
+        "array_to_string(i.breakdowns, ', ')",
+    ),
+    ("unit_mismatch", "unit", "u.norm IS NOT NULL AND u.norm <> i.unit", "i.unit"),
+    ("place_missing", "place", "p.norm IS NULL AND ds.norm IS NULL", "NULL"),
+    ("place_both", "place", "p.norm IS NOT NULL AND ds.norm IS NOT NULL", "NULL"),
+    (
+        "district_level_indicator",
+        "place",
+        "p.norm IS NOT NULL AND i.aggregation = 'reported'",
+        "i.key",
+    ),
+]
+_PAIR_COLUMN = {"period": "period", "breakdown": "breakdown", "unit": "unit"}
+_PLACE_COLUMN = {
+    "place_missing": "project",
+    "place_both": "district",
+    "district_level_indicator": "project",
+}
+
+
+def ingest_errors(cur: duckdb.DuckDBPyConnection, *, has_value_column: bool) -> pd.DataFrame:
+    """Every failing (record, column): rid, col, value (as written), code, and the parameters
+    its message needs (p1, p2). Categorical rules are decided on the distinct values, so only
+    failing values cost a pass over the rows; numbers take one scan, duplicates one GROUP BY."""
+    parts = []
+    for code, column, table, condition in _DIMENSION_RULES:
+        if cur.execute(f"SELECT count(*) FROM {table} x WHERE {condition}").fetchone()[0]:
+            parts.append(
+                _ingest_part(
+                    column,
+                    f"r.{column}",
+                    code,
+                    "NULL",
+                    "NULL",
+                    f"FROM ingest_raw r JOIN {table} x"
+                    f" ON r.{column} IS NOT DISTINCT FROM x.raw WHERE {condition}",
+                )
+            )
+    base = """
+        FROM ingest_pairs x
+        JOIN ingest_dim_indicator i ON i.raw IS NOT DISTINCT FROM x.indicator AND i.key IS NOT NULL
+        LEFT JOIN ingest_dim_period pe ON pe.raw = x.period
+        LEFT JOIN ingest_dim_breakdown b ON b.raw IS NOT DISTINCT FROM x.breakdown
+        LEFT JOIN ingest_dim_unit u ON u.raw = x.unit
+        LEFT JOIN ingest_dim_project p ON p.raw = x.project
+        LEFT JOIN ingest_dim_district ds ON ds.raw = x.district
+    """
+    for code, kind, condition, p1 in _PAIR_RULES:
+        where = f"x.kind = '{kind}' AND ({condition})"
+        if not cur.execute(f"SELECT count(*) {base} WHERE {where}").fetchone()[0]:
+            continue
+        if kind == "place":
+            column = _PLACE_COLUMN[code]
+            match = (
+                "r.project IS NOT DISTINCT FROM x.project"
+                " AND r.district IS NOT DISTINCT FROM x.district"
+            )
+        else:
+            column = _PAIR_COLUMN[kind]
+            match = f"r.{column} IS NOT DISTINCT FROM x.{column}"
+        parts.append(
+            _ingest_part(
+                column,
+                f"r.{column}",
+                code,
+                p1,
+                "NULL",
+                f"{base} JOIN ingest_raw r ON r.indicator IS NOT DISTINCT FROM"
+                f" x.indicator AND {match} WHERE {where}",
+            )
+        )
+
+    # numbers: one scan of every row, keeping only the failing ones
+    cur.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE ingest_numeric AS
+        SELECT * FROM (
+            SELECT r.rid, r.value_text, r.numerator_text, r.denominator_text, r.v, r.n, r.d,
+                   i.key, i.aggregation, i.scale, i.min_value, i.max_value, i.share_capped, i.unit,
+                   r.value_text IS NOT NULL AND (r.v IS NOT NULL OR trim(r.value_text) <> '')
+                       AS has_v,
+                   r.numerator_text IS NOT NULL
+                       AND (r.n IS NOT NULL OR trim(r.numerator_text) <> '') AS has_n,
+                   r.denominator_text IS NOT NULL
+                       AND (r.d IS NOT NULL OR trim(r.denominator_text) <> '') AS has_d,
+                   CASE WHEN i.aggregation = 'ratio' AND r.v IS NULL AND r.d > 0
+                        THEN r.n / r.d * i.scale ELSE r.v END AS effective
+            FROM ingest_parsed r LEFT JOIN ingest_dim_indicator i ON i.raw = r.indicator
+        )
+        WHERE (has_v AND v IS NULL) OR (has_n AND n IS NULL) OR (has_d AND d IS NULL)
+           OR (key IS NOT NULL AND (
+                (aggregation = 'ratio' AND (NOT has_n OR NOT has_d OR d <= 0 OR n < 0
+                    OR (share_capped AND n > d)
+                    OR (v IS NOT NULL AND d > 0 AND abs(v - n / d * scale)
+                        > greatest(0.05, 0.005 * abs(n / d * scale)))))
+                OR (aggregation <> 'ratio' AND (NOT has_v OR has_n OR has_d))
+                OR effective < min_value OR effective > max_value))
+        """
+    )
+    ratio = "key IS NOT NULL AND aggregation = 'ratio'"
+    not_ratio = "key IS NOT NULL AND aggregation <> 'ratio'"
+    capped = f"{ratio} AND share_capped AND d > 0 AND n >= 0 AND n > d"
+    numeric_rules = [
+        ("not_a_number", "value", "has_v AND v IS NULL", "NULL", "NULL"),
+        ("not_a_number", "numerator", "has_n AND n IS NULL", "NULL", "NULL"),
+        ("not_a_number", "denominator", "has_d AND d IS NULL", "NULL", "NULL"),
+        ("ratio_needs_numerator", "numerator", f"{ratio} AND NOT has_n", "key", "NULL"),
+        ("ratio_needs_denominator", "denominator", f"{ratio} AND NOT has_d", "key", "NULL"),
+        ("denominator_zero", "denominator", f"{ratio} AND d = 0", "NULL", "NULL"),
+        ("negative", "numerator", f"{ratio} AND n < 0", "NULL", "NULL"),
+        ("negative", "denominator", f"{ratio} AND d < 0", "NULL", "NULL"),
+        ("numerator_above_denominator", "numerator", capped, "d", "NULL"),
+        (
+            "value_disagrees",
+            "value",
+            f"{ratio} AND v IS NOT NULL AND d > 0 AND n >= 0 AND NOT ({capped})"
+            " AND abs(v - n / d * scale) > greatest(0.05, 0.005 * abs(n / d * scale))",
+            "n / d * scale",
+            "NULL",
+        ),
+        ("not_ratio", "numerator", f"{not_ratio} AND has_n", "key", "NULL"),
+        ("not_ratio", "denominator", f"{not_ratio} AND has_d", "key", "NULL"),
+        (
+            "below_min",
+            "value",
+            "key IS NOT NULL AND effective < min_value AND NOT (aggregation = 'ratio'"
+            " AND (n < 0 OR d < 0))",
+            "min_value",
+            "unit",
+        ),
+        (
+            "above_max",
+            "value",
+            f"key IS NOT NULL AND effective > max_value AND NOT ({capped})",
+            "max_value",
+            "unit",
+        ),
+    ]
+    if has_value_column:
+        numeric_rules.append(
+            ("value_missing", "value", f"{not_ratio} AND NOT has_v", "key", "NULL")
+        )
+    else:
+        numeric_rules.append(("value_column_missing", "value", f"{not_ratio}", "key", "NULL"))
+    texts = {
+        "value": "value_text",
+        "numerator": "numerator_text",
+        "denominator": "denominator_text",
+    }
+    for code, column, condition, p1, p2 in numeric_rules:
+        parts.append(
+            _ingest_part(
+                column,
+                f"r.{texts[column]}",
+                code,
+                p1,
+                p2,
+                f"FROM ingest_numeric r WHERE {condition}",
+            )
+        )
+
+    # the same project (or district), indicator, period and breakdown twice: when every
+    # distinct value is already written as we store it, grouping the text (by hash) is exact
+    # enough to rule duplicates out; any hit is confirmed on the normalised keys
+    written_as_stored = not cur.execute(
+        """
+        SELECT (SELECT count(*) FROM ingest_dim_project WHERE raw IS DISTINCT FROM norm)
+             + (SELECT count(*) FROM ingest_dim_district WHERE raw IS DISTINCT FROM norm)
+             + (SELECT count(*) FROM ingest_dim_indicator WHERE raw IS DISTINCT FROM norm)
+             + (SELECT count(*) FROM ingest_dim_period WHERE raw IS DISTINCT FROM norm)
+             + (SELECT count(*) FROM ingest_dim_breakdown WHERE raw IS NOT NULL AND raw <> norm)
+             + (SELECT greatest(count(*) - 1, 0) FROM ingest_dim_breakdown WHERE norm = '')
+        """
+    ).fetchone()[0]
+    keys = (
+        "SELECT hash(project, district, indicator, period, breakdown) AS h FROM ingest_raw"
+        if written_as_stored
+        else "SELECT hash(project_id, district_id, indicator, period, breakdown) AS h"
+        " FROM ingest_obs"
+    )
+    duplicated = cur.execute(
+        f"SELECT count(*) FROM (SELECT h FROM ({keys}) GROUP BY h HAVING count(*) > 1)"
+    ).fetchone()[0]
+    if duplicated:
+        cur.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE ingest_duplicates AS
+            SELECT rid, first_rid FROM (
+                SELECT rid, min(rid) OVER (
+                    PARTITION BY project_id, district_id, indicator, period, breakdown) AS first_rid
+                FROM ingest_obs)
+            WHERE rid <> first_rid
+            """
+        )
+        parts.append(
+            _ingest_part(
+                "period",
+                "r.period",
+                "duplicate",
+                "x.first_rid",
+                "NULL",
+                "FROM ingest_duplicates x JOIN ingest_raw r ON r.rid = x.rid",
+            )
+        )
+    return cur.execute(
+        "SELECT * FROM (" + " UNION ALL ".join(parts) + ") ORDER BY rid, col, code"
+    ).df()
+
+
+_INGEST_KEY_JOIN = """
+    e.indicator = o.indicator AND e.district_id = o.district_id
+    AND e.project_id IS NOT DISTINCT FROM o.project_id AND e.period = o.period
+    AND e.breakdown = o.breakdown
+"""
+
+
+def _effective_for_sql(
+    indicators: str, periods: str, districts: str, exclude_submission: str = "NULL"
+) -> str:
+    """The approved figure that counts now per key, among the given indicators, periods and
+    districts (each a one-column SELECT); headline series only."""
+    return f"""
+        SELECT o.id, o.indicator, o.district_id, o.project_id, o.period, o.breakdown,
+               o.value, o.numerator, o.denominator
+        FROM observation o JOIN submission s ON s.id = o.submission_id
+        WHERE s.status = 'approved' AND o.series = ''
+          AND o.submission_id IS DISTINCT FROM {exclude_submission}
+          AND o.indicator IN ({indicators})
+          AND o.period IN ({periods})
+          AND o.district_id IN ({districts})
+        QUALIFY row_number() OVER (
+            PARTITION BY o.indicator, o.district_id, o.project_id, o.period, o.breakdown
+            ORDER BY s.reviewed_at DESC NULLS LAST, o.id DESC) = 1
+    """
+
+
+_UPLOAD_KEYS = (
+    "SELECT key FROM ingest_dim_indicator WHERE key IS NOT NULL",
+    "SELECT norm FROM ingest_dim_period WHERE ok",
+    "SELECT district_id FROM ingest_dim_project WHERE known UNION SELECT norm FROM ingest_dim_district",
+)
+
+
+def _submission_keys(submission_id: int) -> tuple[str, str, str]:
+    rows = f"FROM observation WHERE submission_id = {int(submission_id)}"
+    return (
+        f"SELECT DISTINCT indicator {rows}",
+        f"SELECT DISTINCT period {rows}",
+        f"SELECT DISTINCT district_id {rows}",
+    )
+
+
+def _changes_sql(source: str, keys: tuple[str, str, str], exclude_submission: str = "NULL") -> str:
+    """Per project (or district) and indicator: rows, how many are new and how many correct a
+    stored figure, the period span, and for the latest period the figure now and as uploaded
+    (breakdowns combined by the indicator's rule)."""
+    return f"""
+        WITH src AS (SELECT * FROM {source}),
+        eff AS ({_effective_for_sql(*keys, exclude_submission)}),
+        joined AS (
+            SELECT o.*, e.id AS stored_id, e.value AS stored_value,
+                   e.numerator AS stored_numerator, e.denominator AS stored_denominator
+            FROM src o LEFT JOIN eff e ON {_INGEST_KEY_JOIN}
+        ),
+        per_period AS (
+            SELECT j.project_id, j.district_id, j.indicator, j.period, i.unit, i.aggregation,
+                   count(*) AS rows, count(j.stored_id) AS replaces,
+                   CASE i.aggregation
+                       WHEN 'ratio' THEN sum(j.numerator) / nullif(sum(j.denominator), 0) * i.scale
+                       WHEN 'sum' THEN sum(j.value) ELSE avg(j.value) END AS new_value,
+                   CASE WHEN count(j.stored_id) = 0 THEN NULL
+                        WHEN i.aggregation = 'ratio'
+                            THEN sum(j.stored_numerator) / nullif(sum(j.stored_denominator), 0) * i.scale
+                        WHEN i.aggregation = 'sum' THEN sum(j.stored_value)
+                        ELSE avg(j.stored_value) END AS stored_value
+            FROM joined j JOIN indicator i ON i.key = j.indicator
+            GROUP BY j.project_id, j.district_id, j.indicator, j.period, i.unit, i.aggregation,
+                     i.scale
+        )
+        SELECT coalesce(project_id, district_id) AS reported_for, project_id, district_id,
+               indicator, unit, sum(rows)::BIGINT AS rows,
+               (sum(rows) - sum(replaces))::BIGINT AS new_rows, sum(replaces)::BIGINT AS replaces,
+               min(period) AS first_period, max(period) AS last_period,
+               arg_max(new_value, period) AS latest_value,
+               arg_max(stored_value, period) AS stored_value,
+               arg_max(new_value, period) - arg_max(stored_value, period) AS change
+        FROM per_period
+        GROUP BY ALL
+        ORDER BY reported_for, indicator
+    """
+
+
+def ingest_preview(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return cur.execute(_changes_sql("ingest_obs", _UPLOAD_KEYS)).df()
+
+
+def _requirement_failures_sql(source: str) -> str:
+    return f"""
+        SELECT o.project_id AS project, o.indicator, o.period, o.breakdown, o.value, i.unit,
+               t.comparator, t.value AS required
+        FROM {source} o
+        JOIN target t ON t.project_id = o.project_id AND t.indicator = o.indicator
+             AND (t.breakdown = '' OR t.breakdown = o.breakdown)
+             AND (t.year IS NULL OR t.year = o.year)
+        JOIN indicator i ON i.key = o.indicator
+        WHERE o.value IS NOT NULL AND NOT CASE t.comparator
+            WHEN '>=' THEN o.value >= t.value WHEN '<=' THEN o.value <= t.value
+            WHEN '>' THEN o.value > t.value WHEN '<' THEN o.value < t.value
+            ELSE o.value = t.value END
+        ORDER BY o.project_id, o.indicator, o.period, o.breakdown
+    """
+
+
+def ingest_requirement_failures(cur: duckdb.DuckDBPyConnection, limit: int = 1000) -> pd.DataFrame:
+    return cur.execute(f"{_requirement_failures_sql('ingest_obs')} LIMIT {int(limit)}").df()
+
+
+@contextmanager
+def _transaction_on(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Like transaction(), on this very cursor (its temp tables are visible inside)."""
+    if is_read_only(cur):
+        raise ReadOnlyError("the database is open read-only (public mode): nothing can be written")
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        cur.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")
+        yield cur
+        cur.execute("COMMIT")
+    except BaseException:
+        with suppress(duckdb.Error):
+            cur.execute("ROLLBACK")
+        raise
+
+
+class _SameContent(Exception):
+    def __init__(self, earlier: dict):
+        super().__init__("same content")
+        self.earlier = earlier
+
+
+def ingest_store(
+    cur: duckdb.DuckDBPyConnection,
+    *,
+    organisation: str | None,
+    submitted_by: str,
+    file_name: str,
+    sha256: str,
+    rows: int,
+) -> tuple[int | None, dict | None]:
+    """Store `ingest_obs` as one pending submission, in one transaction.
+
+    Returns (submission id, None), or (None, the earlier submission) when the same content is
+    already stored (checked inside the transaction, so two identical uploads at the same moment
+    cannot both get in). Each row supersedes the figure that counts now for its key, if any.
+    """
+    try:
+        with _transaction_on(cur):
+            earlier = cur.execute(
+                "SELECT id, status, submitted_by, submitted_at, file_name FROM submission"
+                " WHERE sha256 = ? AND status <> 'rejected' ORDER BY id LIMIT 1",
+                [sha256],
+            ).fetchone()
+            if earlier is not None:
+                keys = ["id", "status", "submitted_by", "submitted_at", "file_name"]
+                raise _SameContent(dict(zip(keys, earlier, strict=True)))
+            sid = create_submission(
+                cur,
+                organisation=organisation,
+                submitted_by=submitted_by,
+                file_name=file_name,
+                sha256=sha256,
+                row_count=rows,
+            )
+            cur.execute(
+                f"""
+                INSERT INTO observation (submission_id, indicator, district_id, project_id,
+                    period, year, month, breakdown, series, value, numerator, denominator, unit,
+                    comment, source, supersedes, synthetic)
+                SELECT ?, o.indicator, o.district_id, o.project_id, o.period, o.year, o.month,
+                       o.breakdown, '', o.value, o.numerator, o.denominator, o.unit, o.comment,
+                       NULL, e.id, o.synthetic
+                FROM ingest_obs o LEFT JOIN ({_effective_for_sql(*_UPLOAD_KEYS)}) e
+                     ON {_INGEST_KEY_JOIN}
+                """,
+                [sid],
+            )
+            audit(
+                cur,
+                submitted_by,
+                "submission.upload",
+                f"submission:{sid}",
+                {"file": file_name, "rows": rows, "sha256": sha256},
+            )
+    except _SameContent as same:
+        return None, same.earlier
+    return sid, None
+
+
+def submissions(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    organisation: str | None = None,
+    status: str | None = None,
+    kinds: tuple[str, ...] = ("upload",),
+) -> pd.DataFrame:
+    """Submissions newest first (optionally of one organisation or status), with the projects,
+    indicators and periods they cover."""
+    return query(
+        con,
+        """
+        SELECT s.id, s.organisation_id AS organisation, s.submitted_by, s.submitted_at,
+               s.file_name, s.row_count, s.status, s.reviewer, s.reviewed_at, s.comment,
+               s.kind, s.sha256,
+               (SELECT count(DISTINCT coalesce(o.project_id, o.district_id))
+                  FROM observation o WHERE o.submission_id = s.id) AS places,
+               (SELECT count(DISTINCT o.indicator) FROM observation o
+                  WHERE o.submission_id = s.id) AS indicators,
+               (SELECT min(o.period) || CASE WHEN min(o.period) <> max(o.period)
+                                             THEN ' – ' || max(o.period) ELSE '' END
+                  FROM observation o WHERE o.submission_id = s.id) AS periods
+        FROM submission s
+        WHERE list_contains($kinds, s.kind)
+          AND ($org IS NULL OR s.organisation_id = $org)
+          AND ($status IS NULL OR s.status = $status)
+        ORDER BY s.status <> 'pending', s.id DESC
+        """,
+        {"kinds": list(kinds), "org": organisation, "status": status},
+    )
+
+
+def submission(con: duckdb.DuckDBPyConnection, submission_id: int) -> dict | None:
+    frame = query(
+        con,
+        "SELECT id, organisation_id AS organisation, submitted_by, submitted_at, file_name,"
+        " sha256, row_count, status, reviewer, reviewed_at, comment, kind"
+        " FROM submission WHERE id = ?",
+        [submission_id],
+    )
+    return None if frame.empty else frame.iloc[0].to_dict()
+
+
+def _submission_rows_sql(submission_id: int) -> str:
+    return f"(SELECT * FROM observation WHERE submission_id = {int(submission_id)})"
+
+
+def submission_changes(con: duckdb.DuckDBPyConnection, submission_id: int) -> pd.DataFrame:
+    """What approving this submission would change, against the figures that count now."""
+    return query(
+        con,
+        _changes_sql(
+            _submission_rows_sql(submission_id),
+            _submission_keys(submission_id),
+            str(int(submission_id)),
+        ),
+    )
+
+
+def submission_requirement_failures(
+    con: duckdb.DuckDBPyConnection, submission_id: int, limit: int = 1000
+) -> pd.DataFrame:
+    return query(
+        con,
+        f"{_requirement_failures_sql(_submission_rows_sql(submission_id))} LIMIT {int(limit)}",
+    )
+
+
+def submission_observations(
+    con: duckdb.DuckDBPyConnection, submission_id: int, limit: int = 5000
+) -> pd.DataFrame:
+    return query(
+        con,
+        "SELECT project_id AS project, district_id AS district, indicator, period, breakdown,"
+        " value, numerator, denominator, unit, comment, supersedes FROM observation"
+        " WHERE submission_id = ? ORDER BY project_id, indicator, period, breakdown LIMIT ?",
+        [submission_id, limit],
+    )
+
+
+def template_rows(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    organisation: str | None,
+    year: int,
+    today,
+    district_level: bool = False,
+    only_missing: bool = True,
+) -> pd.DataFrame:
+    """The rows a reporter owes for `year`: each of the organisation's projects (or, for the
+    city, each district) x each indicator it reports x each period of the year that is over
+    by `today` x each breakdown; with `only_missing`, only keys without an approved or pending
+    figure."""
+    level = "i.aggregation = 'reported'" if district_level else "i.aggregation <> 'reported'"
+    places = (
+        "SELECT NULL::VARCHAR AS project, d.id AS district FROM district d"
+        " WHERE d.kind = 'district' AND ($org IS NULL OR true)"
+        if district_level
+        else "SELECT p.id AS project, p.district_id AS district FROM project p"
+        " WHERE $org IS NULL OR p.organisation_id = $org"
+    )
+    missing = (
+        f"""AND NOT EXISTS (
+            SELECT 1 FROM ({effective_observations_sql(include_pending=True)}) e
+            WHERE e.indicator = k.indicator AND e.district_id = k.district
+              AND e.project_id IS NOT DISTINCT FROM k.project AND e.period = k.period
+              AND e.breakdown = k.breakdown)"""
+        if only_missing
+        else ""
+    )
+    return query(
+        con,
+        f"""
+        WITH pl AS ({places}),
+        ind AS (
+            SELECT i.key AS indicator, i.unit, i.aggregation, i.resolution, i.position,
+                   CASE WHEN len(i.breakdowns) = 0 THEN [''] ELSE i.breakdowns END AS breakdowns
+            FROM indicator i WHERE {level}),
+        k AS (
+            SELECT pl.project, pl.district, ind.indicator, ind.unit, ind.aggregation,
+                   ind.position, b.breakdown, pe.period
+            FROM pl, ind, unnest(ind.breakdowns) AS b(breakdown),
+                 unnest(CASE WHEN ind.resolution = 'month'
+                             THEN [printf('%04d-%02d', $year, m) FOR m IN range(1, 13)]
+                             ELSE [CAST($year AS VARCHAR)] END) AS pe(period))
+        SELECT k.project, k.district, k.indicator, k.period, k.breakdown, k.unit, k.aggregation
+        FROM k
+        WHERE ((length(k.period) = 4 AND CAST(k.period AS INTEGER) < $this_year)
+               OR (length(k.period) = 7 AND k.period < $this_month))
+          {missing}
+        ORDER BY k.project NULLS FIRST, k.district, k.position, k.indicator, k.period, k.breakdown
+        """,
+        {
+            "org": organisation,
+            "year": year,
+            "this_year": today.year,
+            "this_month": f"{today.year:04d}-{today.month:02d}",
+        },
+    )
+
+
+def ingest_synthetic_csv(
+    con: duckdb.DuckDBPyConnection,
+    path: Path | str,
+    *,
+    rows: int,
+    organisation: str | None = None,
+    end_year: int = 2025,
+    delimiter: str = ",",
+    decimal_comma: bool = False,
+    seed: int = 1,
+) -> int:
+    """Write a valid compliance CSV of `rows` rows for the organisation's projects (benchmarks
+    and tests): newest years first, every project-level indicator, breakdown and month."""
+    number = "replace(CAST({0} AS VARCHAR), '.', ',')" if decimal_comma else "CAST({0} AS VARCHAR)"
+    numerator, denominator = number.format("numerator"), number.format("denominator")
+    with con.cursor() as cur:
+        keys = cur.execute(
+            "SELECT sum(CASE WHEN resolution = 'month' THEN 12 ELSE 1 END"
+            " * greatest(len(breakdowns), 1)) FROM indicator WHERE aggregation <> 'reported'"
+        ).fetchone()[0]
+        n_projects = cur.execute(
+            "SELECT count(*) FROM project WHERE $org IS NULL OR organisation_id = $org",
+            {"org": organisation},
+        ).fetchone()[0]
+        years = -(-rows // max(keys * n_projects, 1))
+        cur.execute(
+            f"""
+            COPY (
+                WITH ind AS (
+                    SELECT key, unit, aggregation, resolution, scale, max_value, position,
+                           CASE WHEN len(breakdowns) = 0 THEN [NULL::VARCHAR] ELSE breakdowns END
+                               AS breakdowns
+                    FROM indicator WHERE aggregation <> 'reported'),
+                grid AS (
+                    SELECT p.id AS project, ind.key AS indicator, ind.unit, ind.aggregation,
+                           ind.scale, ind.max_value, b.breakdown, y.year, m.month, ind.position
+                    FROM (SELECT id FROM project WHERE $org IS NULL OR organisation_id = $org) p,
+                         ind, unnest(ind.breakdowns) AS b(breakdown),
+                         range($end - $years + 1, $end + 1) AS y(year),
+                         unnest(CASE WHEN ind.resolution = 'month' THEN range(1, 13)
+                                     ELSE [NULL::BIGINT] END) AS m(month)
+                    ORDER BY y.year DESC, p.id, ind.position, b.breakdown, m.month
+                    LIMIT $rows),
+                v AS (
+                    SELECT *, (hash(project, indicator, breakdown, year, month, $seed) % 100000)
+                                  / 100000.0 AS u
+                    FROM grid),
+                f AS (
+                    SELECT project, indicator,
+                           CASE WHEN month IS NULL THEN CAST(year AS VARCHAR)
+                                ELSE printf('%04d-%02d', year, month) END AS period,
+                           breakdown, unit, aggregation,
+                           CASE WHEN aggregation = 'ratio' THEN round(500 + u * 9500, 1) END
+                               AS denominator,
+                           CASE WHEN aggregation = 'ratio' AND max_value <= scale
+                                    THEN round((0.3 + 0.65 * u) * round(500 + u * 9500, 1), 1)
+                                WHEN aggregation = 'ratio'
+                                    THEN round((40 + 80 * u) * round(500 + u * 9500, 1), 1)
+                           END AS numerator,
+                           round(u * 1000, 2) AS plain, scale
+                    FROM v)
+                SELECT project, indicator, period, breakdown,
+                       CASE WHEN aggregation = 'ratio'
+                            THEN {number.format("round(numerator / denominator * scale, 4)")}
+                            ELSE {number.format("plain")} END AS value,
+                       {numerator} AS numerator, {denominator} AS denominator, unit,
+                       NULL::VARCHAR AS comment
+                FROM f
+            ) TO {_sql_text(str(path))} (HEADER, DELIMITER {_sql_text(delimiter)})
+            """,
+            {"org": organisation, "end": end_year, "years": years, "rows": rows, "seed": seed},
+        )
+    return rows
+
+
+def districts_reporting(
+    con: duckdb.DuckDBPyConnection, indicators: list[str], *, include_pending: bool = False
+) -> list[str]:
+    """The districts with any approved (or, if asked, pending) figure on these indicators."""
+    statuses = "'approved', 'pending'" if include_pending else "'approved'"
+    sql = f"""
+        SELECT DISTINCT o.district_id FROM observation o JOIN submission s ON s.id = o.submission_id
+        WHERE s.status IN ({statuses}) AND list_contains($indicators, o.indicator)
+        ORDER BY 1
+    """
+    return query(con, sql, {"indicators": list(indicators)})["district_id"].tolist()
+
+
+def indicator_years(
+    con: duckdb.DuckDBPyConnection, indicator: str, *, include_pending: bool = False
+) -> list[int]:
+    """The years with any approved (or, if asked, pending) figure of an indicator, newest first."""
+    statuses = "'approved', 'pending'" if include_pending else "'approved'"
+    sql = f"""
+        SELECT DISTINCT o.year FROM observation o JOIN submission s ON s.id = o.submission_id
+        WHERE s.status IN ({statuses}) AND o.indicator = $indicator AND o.series = ''
+        ORDER BY 1 DESC
+    """
+    return [int(y) for y in query(con, sql, {"indicator": indicator})["year"]]

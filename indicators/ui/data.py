@@ -54,3 +54,93 @@ def themes(version: Version) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=64)
 def stats(version: Version) -> dict:
     return store.stats(con())
+
+
+# ---- monitoring reads (pages): cached by data version; tuples, not lists, so they hash
+@st.cache_data(show_spinner=False, max_entries=64)
+def targets(version: Version, district: str | None = None) -> pd.DataFrame:
+    return store.targets(con(), district=district)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def district_figures(
+    version: Version,
+    districts: tuple[str, ...] | None = None,
+    indicator_keys: tuple[str, ...] | None = None,
+    include_pending: bool = False,
+    headline_only: bool = False,
+    year: int | None = None,
+) -> pd.DataFrame:
+    return store.district_figures(
+        con(),
+        districts=None if districts is None else list(districts),
+        indicators=None if indicator_keys is None else list(indicator_keys),
+        include_pending=include_pending,
+        headline_only=headline_only,
+        year=year,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def scorecard(
+    version: Version,
+    districts: tuple[str, ...] | None = None,
+    indicator_keys: tuple[str, ...] | None = None,
+    include_pending: bool = False,
+) -> pd.DataFrame:
+    """Status per district and indicator (indicators.statuses, i.e. scorecard's rules)."""
+    from indicators import statuses
+
+    # the same cached read the pages draw from (alternative series included; build skips them)
+    series = district_figures(version, districts, indicator_keys, include_pending, False)
+    return statuses.build(series, indicators(version), targets(version))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def sector_emissions(version: Version, district: str, include_pending: bool = False):
+    return store.sector_emissions(con(), district=district, include_pending=include_pending)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def project_requirements(
+    version: Version,
+    actor,
+    district: str | None = None,
+    organisation: str | None = None,
+    include_pending: bool = False,
+) -> pd.DataFrame:
+    """Projects against requirements as `actor` may see them (checked in indicators.compliance)."""
+    from indicators import compliance
+
+    return compliance.project_requirements(
+        con(), actor, district=district, organisation=organisation, include_pending=include_pending
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def project_districts(version: Version, actor, organisation: str | None = None) -> pd.DataFrame:
+    from indicators import compliance
+
+    return compliance.project_districts(con(), actor, organisation)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def organisations(version: Version) -> pd.DataFrame:
+    return store.organisations(con())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def data_sources(version: Version) -> pd.DataFrame:
+    return store.data_sources(con())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def districts_reporting(
+    version: Version, indicator_keys: tuple[str, ...], include_pending: bool = False
+) -> list[str]:
+    return store.districts_reporting(con(), list(indicator_keys), include_pending=include_pending)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def indicator_years(version: Version, indicator: str, include_pending: bool = False) -> list[int]:
+    return store.indicator_years(con(), indicator, include_pending=include_pending)

@@ -1,22 +1,93 @@
-"""Who is using this session: the role comes from st.user's e-mail and the app's user table."""
+"""Who is using this session, decided again on every rerun.
+
+The identity comes from Streamlit's OpenID Connect log-in (`st.user`, its e-mail claim); the role
+and organisation come from the app's own user table (indicators.access.actor_for). Without an
+`[auth]` section in secrets.toml, or on a public instance (INDICATORS_PUBLIC=1), everybody is
+the public and there is no log-in button.
+"""
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
-from indicators import access
+from indicators import access, store
 from indicators.ui import data
+from indicators.ui.language import t
 
 
 def login_configured() -> bool:
+    """True when log-in is possible here: an [auth] section and not a public instance."""
+    if store.public_mode():
+        return False
     try:
         return "auth" in st.secrets
     except Exception:  # no secrets.toml at all: a public site
         return False
 
 
+def logged_in() -> bool:
+    return login_configured() and bool(st.user.get("is_logged_in"))
+
+
 def actor() -> access.Actor:
     """The current user as an access.Actor (public when nobody is logged in)."""
-    if not login_configured() or not st.user.get("is_logged_in"):
+    if not logged_in():
         return access.PUBLIC
     return access.actor_for(data.con(), st.user.get("email"))
+
+
+def require(action: str) -> access.Actor:
+    """On a page: the current actor if it may do `action`; otherwise say so and stop the page.
+
+    Navigation already hides pages a role may not open; this is the check behind it."""
+    current = actor()
+    if not access.can(current, action):
+        st.error(t("admin.session.not_permitted"))
+        st.stop()
+    return current
+
+
+def access_contact() -> str:
+    """Whom someone without access should ask: INDICATORS_ACCESS_CONTACT, `access_contact` in
+    secrets.toml, else the first official in the user table."""
+    contact = os.environ.get("INDICATORS_ACCESS_CONTACT")
+    if not contact:
+        try:
+            contact = st.secrets.get("access_contact")
+        except Exception:
+            contact = None
+    if not contact:
+        contact = store.scalar(
+            data.con(), "SELECT min(email) FROM app_user WHERE role = 'official'"
+        )
+    return contact or t("admin.session.contact_fallback")
+
+
+def sidebar(current: access.Actor) -> None:
+    """The log-in / log-out button and who is logged in (nothing when log-in is not set up)."""
+    if store.public_mode():
+        st.sidebar.caption(t("admin.session.read_only"))
+        return
+    if not login_configured():
+        return
+    if not logged_in():
+        if st.sidebar.button(t("admin.session.login"), key="login", icon=":material/login:"):
+            st.login()
+        return
+    who = st.sidebar.container(key="session_user")
+    name = st.user.get("name")
+    shown = f"{name} ({current.email})" if name and name != current.email else current.email
+    if current.unknown_login:
+        who.caption(t("admin.session.logged_in_as", who=shown))
+        who.warning(
+            t("admin.session.no_access", email=current.email or "", contact=access_contact()),
+            icon=":material/lock:",
+        )
+    else:
+        role = t(f"admin.role.{current.role}")
+        org = f", {current.organisation}" if current.organisation else ""
+        who.caption(t("admin.session.logged_in_as", who=shown) + f" · {role}{org}")
+    if st.sidebar.button(t("admin.session.logout"), key="logout", icon=":material/logout:"):
+        st.logout()

@@ -1,0 +1,135 @@
+"""Reads and writes of the administration pages (access, targets, audit).
+
+Every function takes the current actor and checks it in indicators.access before anything is
+read or written; the cached reads underneath are keyed by the database's data version
+(indicators.ui.data.Version), so an edit is visible to every session on its next rerun.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from indicators import access, editing, store
+from indicators.ui import data
+
+# ----------------------------------------------------------------------------- cached reads
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _users(version: data.Version) -> pd.DataFrame:
+    return store.users(data.con())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _organisations(version: data.Version) -> pd.DataFrame:
+    return store.organisations(data.con())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _targets(version: data.Version, requirements: bool) -> pd.DataFrame:
+    columns = ", ".join(editing.TARGET_COLUMNS)
+    scope = "project_id IS NOT NULL" if requirements else "project_id IS NULL"
+    return store.query(
+        data.con(),
+        f"SELECT {columns} FROM target WHERE {scope}"
+        " ORDER BY coalesce(district_id, project_id), indicator, breakdown, year NULLS FIRST, id",
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _reference(version: data.Version, table: str) -> pd.DataFrame:
+    columns = ", ".join(editing.REFERENCE_COLUMNS[table])
+    return store.query(data.con(), f"SELECT {columns} FROM {table} ORDER BY id")
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _indicators(version: data.Version) -> pd.DataFrame:
+    return store.query(
+        data.con(), "SELECT key, unit, direction, breakdowns FROM indicator ORDER BY key"
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _audit(
+    version: data.Version,
+    actor: str | None,
+    actions: tuple[str, ...],
+    entity: str | None,
+    since: date | None,
+    until: date | None,
+) -> pd.DataFrame:
+    return store.audit_log(
+        data.con(), actor=actor, actions=list(actions), entity=entity, since=since, until=until
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _audit_facets(version: data.Version) -> dict[str, list[str]]:
+    return store.audit_facets(data.con())
+
+
+# ----------------------------------------------------------------------------- checked reads
+
+
+def users(actor: access.Actor) -> pd.DataFrame:
+    access.require(actor, "manage_users", "see who may log in")
+    return _users(data.version())
+
+
+def organisations(actor: access.Actor) -> pd.DataFrame:
+    access.require(actor, "read_own_projects", "see organisations")
+    return _organisations(data.version())
+
+
+def targets(actor: access.Actor, *, requirements: bool) -> pd.DataFrame:
+    access.require(actor, "manage_targets", "edit targets")
+    return _targets(data.version(), requirements)
+
+
+def reference(actor: access.Actor, table: str) -> pd.DataFrame:
+    access.require(actor, "manage_reference", f"edit {table}s")
+    return _reference(data.version(), table)
+
+
+def indicator_keys(actor: access.Actor) -> pd.DataFrame:
+    return _indicators(data.version())
+
+
+def audit(
+    actor: access.Actor,
+    *,
+    who: str | None = None,
+    actions: list[str] | tuple[str, ...] = (),
+    entity: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> pd.DataFrame:
+    access.require(actor, "read_audit", "read the audit log")
+    return _audit(data.version(), who, tuple(actions), entity or None, since, until)
+
+
+def audit_facets(actor: access.Actor) -> dict[str, list[str]]:
+    access.require(actor, "read_audit", "read the audit log")
+    return _audit_facets(data.version())
+
+
+# ----------------------------------------------------------------------------- writes
+
+
+def set_user(actor: access.Actor, user) -> None:
+    access.set_user(data.con(), actor, user)
+
+
+def remove_user(actor: access.Actor, email: str) -> bool:
+    return access.remove_user(data.con(), actor, email)
+
+
+def save_targets(actor: access.Actor, frame: pd.DataFrame, *, requirements: bool) -> dict:
+    return access.save_targets(data.con(), actor, frame, requirements=requirements)
+
+
+def save_reference(actor: access.Actor, table: str, frame: pd.DataFrame) -> dict:
+    return access.save_reference(data.con(), actor, table, frame)

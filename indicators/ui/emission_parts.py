@@ -1,0 +1,113 @@
+"""The emissions page's pieces: sector figures per year (per resident if asked), the shares,
+the table of exact numbers, and the comparison with the city average."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from indicators.ui import widgets
+from indicators.ui.names import Names
+
+SECTORS = "ghg_emissions_by_sector"
+CITY_AVERAGE = "transport_emissions_vs_city_average"
+RESIDENTS = "residents"
+
+
+def per_year(
+    sectors: pd.DataFrame, names: Names, *, per_resident: bool
+) -> tuple[pd.DataFrame, str]:
+    """Columns year, label (sector name), value -- and the unit of value."""
+    unit = sectors["unit"].iloc[0] if len(sectors) else names.unit(SECTORS)
+    column = "per_resident" if per_resident else "value"
+    frame = pd.DataFrame(
+        {
+            "year": sectors["year"],
+            "label": [names.breakdown(SECTORS, s) for s in sectors["sector"]],
+            "value": sectors[column],
+        }
+    ).dropna(subset=["value"])
+    if per_resident:
+        unit = names.t("mon.emissions.per_resident_unit", unit=unit)
+    return frame, unit
+
+
+def missing_residents(
+    sectors: pd.DataFrame, names: Names, district: str, *, per_resident: bool
+) -> None:
+    if not per_resident:
+        return
+    years = sorted(set(sectors.loc[sectors["residents"].isna(), "year"]))
+    if years:
+        widgets.empty(
+            names.t(
+                "mon.empty.residents",
+                district=names.district(district),
+                years=", ".join(str(y) for y in years),
+            )
+        )
+
+
+def table(
+    sectors: pd.DataFrame, names: Names, *, per_resident: bool
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    t = names.t
+    unit = sectors["unit"].iloc[0] if len(sectors) else ""
+    shown = {
+        t("mon.col.year"): sectors["year"].astype(str),
+        t("mon.col.sector"): [names.breakdown(SECTORS, s) for s in sectors["sector"]],
+        f"{t('mon.col.value')} ({unit})": [names.exact(v) for v in sectors["value"]],
+        t("mon.col.share"): [names.number(v, 1) for v in sectors["share"]],
+        t("mon.col.residents"): [names.exact(v) for v in sectors["residents"]],
+        f"{t('mon.col.per_resident')} ({unit})": [
+            names.number(v, 3) for v in sectors["per_resident"]
+        ],
+        t("mon.col.pending"): names.flags(sectors["pending"], "pending"),
+        t("mon.col.synthetic"): names.flags(sectors["synthetic"], "synthetic"),
+    }
+    if not per_resident:
+        shown.pop(f"{t('mon.col.per_resident')} ({unit})")
+    return pd.DataFrame(shown), sectors
+
+
+def shares(sectors: pd.DataFrame, names: Names, year: int) -> pd.DataFrame:
+    part = sectors[sectors["year"] == year]
+    return pd.DataFrame(
+        {"label": [names.breakdown(SECTORS, s) for s in part["sector"]], "share": part["share"]}
+    )
+
+
+def city_average(reporting: pd.DataFrame, names: Names, district: str) -> None:
+    """The latest published comparison with the city average (e.g. Kera's transport -27 %)."""
+    rows = reporting[(reporting["district"] == district) & (reporting["indicator"] == CITY_AVERAGE)]
+    if rows.empty:
+        widgets.empty(names.t("mon.empty.city_average", district=names.district(district)))
+        return
+    rows = rows.sort_values("year")
+    last = rows.iloc[-1]
+    amount = names.quantity(abs(float(last["value"])), last["unit"])
+    key = (
+        "mon.emissions.city_average_lower"
+        if last["value"] < 0
+        else "mon.emissions.city_average_higher"
+    )
+    st.metric(
+        names.indicator(CITY_AVERAGE),
+        names.quantity(last["value"], last["unit"]),
+        help=names.definition(CITY_AVERAGE) or None,
+    )
+    st.markdown(names.t(key, amount=amount, year=int(last["year"])))
+    if last.get("synthetic"):
+        widgets.synthetic_badge(True)
+    t = names.t
+    shown = pd.DataFrame(
+        {
+            t("mon.col.year"): rows["year"].astype(str),
+            t("mon.col.value"): [names.exact(v) for v in rows["value"]],
+            t("mon.col.unit"): rows["unit"],
+            t("mon.col.source"): rows["source"],
+            t("mon.col.note"): rows["note"],
+        }
+    )
+    data = rows[["district", "indicator", "year", "value", "unit", "synthetic", "source", "note"]]
+    widgets.table(shown, name=f"city-average-{district}", key="city_average_table", data=data)

@@ -1,0 +1,323 @@
+"""The indicator page's sections: the series per district with target and trend, the
+comparison of all districts in one year, the numerator and denominator behind a ratio, the
+breakdown, and the workings of each status. Each section draws a chart (indicators.charts)
+and puts the exact numbers in a table under it."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from indicators import charts, scorecard, statuses
+from indicators.ui import widgets
+from indicators.ui.names import Names
+
+MAX_BARS = 40
+
+
+def headline(series: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """Headline figures per district and year (sectors summed where they add up)."""
+    if series.empty:
+        return series
+    return scorecard.totals(series, indicators)
+
+
+def _labelled(frame: pd.DataFrame, names: Names, indicator: str) -> pd.DataFrame:
+    label = [
+        names.district(d) if not b else f"{names.district(d)}: {names.breakdown(indicator, b)}"
+        for d, b in zip(frame["district"], frame["breakdown"], strict=True)
+    ]
+    return frame.assign(label=label)
+
+
+def _within(path: dict[int, float], info: dict) -> dict[int, float]:
+    """The trend's points inside the indicator's valid range (a share never passes 100 %)."""
+    low, high = info.get("min_value"), info.get("max_value")
+    return {
+        year: value
+        for year, value in path.items()
+        if (low is None or low != low or value >= low)
+        and (high is None or high != high or value <= high)
+    }
+
+
+def series_table(
+    series: pd.DataFrame, names: Names, info: dict
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every figure of the chosen districts (alternative series included and marked)."""
+    t = names.t
+    key = info["key"]
+    data = series.sort_values(["district", "series", "breakdown", "year"]).reset_index(drop=True)
+    shown = {
+        t("mon.col.district"): [names.district(d) for d in data["district"]],
+        t("mon.col.period"): data["last_period"],
+        t("mon.col.series"): [
+            names.series(s)
+            if not s
+            else f"{t('mon.indicator.alternative_marker')}: {names.series(s)}"
+            for s in data["series"]
+        ],
+    }
+    if names.breakdowns(key):
+        shown[t("mon.col.breakdown")] = [names.breakdown(key, b) for b in data["breakdown"]]
+    shown[t("mon.col.value")] = [names.exact(v) for v in data["value"]]
+    shown[t("mon.col.unit")] = data["unit"]
+    if info.get("aggregation") == "ratio":
+        shown[names.part(key, "numerator")] = [names.exact(v) for v in data["numerator"]]
+        shown[names.part(key, "denominator")] = [names.exact(v) for v in data["denominator"]]
+    shown[t("mon.col.pending")] = names.flags(data["pending"], "pending")
+    shown[t("mon.col.synthetic")] = names.flags(data["synthetic"], "synthetic")
+    shown[t("mon.col.source")] = data["source"]
+    shown[t("mon.col.note")] = data["note"]
+    columns = [
+        "district", "indicator", "year", "last_period", "breakdown", "series", "value", "unit",
+        "numerator", "denominator", "pending", "synthetic", "source", "note",
+    ]  # fmt: skip
+    return pd.DataFrame(shown), data[columns].rename(columns={"last_period": "period"})
+
+
+def time_series(
+    series: pd.DataFrame, card: pd.DataFrame, chosen: list[str], names: Names, info: dict
+) -> None:
+    """Lines per chosen district, each district's target, and the trend up to the target year."""
+    t, key = names.t, info["key"]
+    unit = info.get("unit") or ""
+    heads = headline(series[series["district"].isin(chosen)], names.catalog)
+    frame = _labelled(heads, names, key)
+    rows = {r["district"]: r for r in card.to_dict("records") if r["district"] in chosen}
+    grouped: dict[tuple, list[str]] = {}  # one line per distinct target, naming its districts
+    paths = {}
+    for district in chosen:
+        row = rows.get(district)
+        if row is None or names.missing(row.get("target")):
+            continue
+        year = None if names.missing(row.get("target_year")) else int(row["target_year"])
+        text = names.target({**row, "unit": unit}, info.get("direction"))
+        grouped.setdefault((float(row["target"]), year, text), []).append(names.district(district))
+        if row["status"] != "target_achieved":
+            paths[names.district(district)] = _within(statuses.trajectory(row), info)
+    targets = [
+        {
+            "label": t("mon.indicator.target_line_one", target=text)
+            if len(chosen) == 1
+            else t("mon.indicator.target_line", district=", ".join(who), target=text),
+            "value": value,
+            "year": year,
+        }
+        for (value, year, text), who in grouped.items()
+    ]
+    fig = charts.time_series(
+        frame,
+        title=t("mon.indicator.series_title", indicator=names.indicator(key)),
+        x_title=t("mon.col.year"),
+        y_title=charts.with_unit(t("mon.col.value"), unit),
+        lang=names.lang,
+        targets=targets,
+        trajectories=paths,
+        trajectory_label=t("mon.indicator.trend"),
+        pending_label=t("mon.pending.marker"),
+    )
+    widgets.chart(fig, key="indicator_series_chart")
+    shown, data = series_table(series[series["district"].isin(chosen)], names, info)
+    widgets.table(shown, name=f"{key}-series", key="indicator_series_table", data=data)
+
+
+def comparison(
+    that_year: pd.DataFrame,
+    targets: pd.DataFrame,
+    year: int,
+    chosen: list[str],
+    names: Names,
+    info: dict,
+) -> None:
+    """All districts in `year` (the figures of that year), sorted, each district's target
+    marked; the chosen districts highlighted."""
+    t, key = names.t, info["key"]
+    heads = headline(that_year, names.catalog)
+    if not heads.empty and (heads["breakdown"] != "").all():
+        widgets.empty(t("mon.empty.no_total"))
+        return
+    heads = heads[heads["breakdown"] == ""]
+    if heads.empty:
+        widgets.empty(t("mon.empty.year", year=year))
+        return
+    own = targets[(targets["indicator"] == key) & (targets["breakdown"] == "")]
+    target_of = dict(zip(own["district_id"], own["value"], strict=True))
+    data = pd.DataFrame(
+        {
+            "district": heads["district"].to_numpy(),
+            "label": [names.district(d) for d in heads["district"]],
+            "value": heads["value"].to_numpy(),
+            "target": [target_of.get(d) for d in heads["district"]],
+            "pending": heads["pending"].to_numpy(),
+            "synthetic": heads["synthetic"].to_numpy(),
+        }
+    ).sort_values("value", ascending=False, ignore_index=True)
+    drawn = data
+    if len(data) > MAX_BARS:
+        keep = set(data.index[: MAX_BARS // 2]) | set(data.index[-MAX_BARS // 2 :])
+        keep |= set(data.index[data["district"].isin(chosen)])
+        drawn = data.loc[sorted(keep)]
+        st.caption(t("mon.indicator.comparison_cut", shown=len(drawn), total=len(data)))
+    unit = info.get("unit") or ""
+    fig = charts.comparison(
+        drawn,
+        title=t("mon.indicator.comparison_title", indicator=names.indicator(key), year=year),
+        x_title=charts.with_unit(t("mon.col.value"), unit),
+        y_title=t("mon.col.district"),
+        lang=names.lang,
+        target_label=t("mon.col.target"),
+        highlight=[names.district(d) for d in chosen],
+    )
+    widgets.chart(fig, key="indicator_comparison_chart")
+    shown = pd.DataFrame(
+        {
+            t("mon.col.district"): data["label"],
+            t("mon.col.value"): [names.exact(v) for v in data["value"]],
+            t("mon.col.unit"): unit,
+            t("mon.col.target"): [names.exact(v) for v in data["target"]],
+            t("mon.col.pending"): names.flags(data["pending"], "pending"),
+            t("mon.col.synthetic"): names.flags(data["synthetic"], "synthetic"),
+        }
+    )
+    out = data.drop(columns=["label"]).assign(indicator=key, year=year, unit=unit)
+    widgets.table(shown, name=f"{key}-{year}", key="indicator_comparison_table", data=out)
+
+
+def ratio_parts(series: pd.DataFrame, district: str, names: Names, info: dict) -> None:
+    """The numerator and denominator behind each yearly figure of one district."""
+    t, key = names.t, info["key"]
+    part = series[(series["district"] == district) & (series["series"] == "")]
+    part = part.groupby("year", as_index=False)[["numerator", "denominator", "value"]].sum(
+        min_count=1
+    )
+    if part[["numerator", "denominator"]].isna().all().all():
+        widgets.empty(t("mon.empty.parts", district=names.district(district)))
+        return
+    numerator, denominator = names.part(key, "numerator"), names.part(key, "denominator")
+    fig = charts.ratio_parts(
+        part,
+        title=t("mon.indicator.ratio_title", district=names.district(district)),
+        numerator_title=numerator,
+        denominator_title=denominator,
+        x_title=t("mon.col.year"),
+        lang=names.lang,
+    )
+    widgets.chart(fig, key="indicator_ratio_chart")
+    shown = pd.DataFrame(
+        {
+            t("mon.col.year"): part["year"].astype(str),
+            numerator: [names.exact(v) for v in part["numerator"]],
+            denominator: [names.exact(v) for v in part["denominator"]],
+            charts.with_unit(t("mon.col.value"), info.get("unit")): [
+                names.exact(v) for v in part["value"]
+            ],
+        }
+    )
+    out = part.assign(district=district, indicator=key)
+    widgets.table(shown, name=f"{key}-{district}-parts", key="indicator_ratio_table", data=out)
+
+
+def breakdown(series: pd.DataFrame, district: str, names: Names, info: dict) -> None:
+    """The breakdown of one district's figures per year (stacked where they add up)."""
+    t, key = names.t, info["key"]
+    part = series[
+        (series["district"] == district) & (series["series"] == "") & (series["breakdown"] != "")
+    ]
+    if part.empty:
+        return
+    frame = part.assign(label=[names.breakdown(key, b) for b in part["breakdown"]])
+    fig = charts.bars_by_year(
+        frame,
+        title=t(
+            "mon.indicator.breakdown_title",
+            indicator=names.indicator(key),
+            district=names.district(district),
+        ),
+        x_title=t("mon.col.year"),
+        y_title=charts.with_unit(t("mon.col.value"), info.get("unit")),
+        lang=names.lang,
+        stacked=info.get("aggregation") == "sum",
+    )
+    widgets.chart(fig, key="indicator_breakdown_chart")
+    shown = pd.DataFrame(
+        {
+            t("mon.col.year"): part["year"].astype(str),
+            t("mon.col.breakdown"): frame["label"],
+            t("mon.col.value"): [names.exact(v) for v in part["value"]],
+            t("mon.col.unit"): part["unit"],
+        }
+    )
+    out = part[
+        ["district", "indicator", "year", "breakdown", "value", "unit", "pending", "synthetic"]
+    ]
+    widgets.table(
+        shown, name=f"{key}-{district}-breakdown", key="indicator_breakdown_table", data=out
+    )
+
+
+def about(names: Names, info: dict) -> None:
+    """Definition, unit, direction, how the district figure is made, breakdowns, source."""
+    t, key = names.t, info["key"]
+    st.markdown(names.definition(key) or "")
+    direction = t(f"mon.indicator.direction_{info.get('direction', 'higher')}")
+    lines = [
+        f"**{t('mon.col.unit')}:** {info.get('unit') or '–'}",
+        f"**{t('mon.col.direction')}:** {direction}",
+        f"**{t('mon.col.aggregation')}:** {t('mon.aggregation.' + str(info.get('aggregation')))}",
+    ]
+    if names.breakdowns(key):
+        parts = ", ".join(names.breakdown(key, b) for b in names.breakdowns(key))
+        lines.append(f"**{t('mon.col.breakdown')}:** {parts}")
+    source = info.get("source") or ""
+    url = info.get("source_url")
+    lines.append(
+        f"**{t('mon.col.source')}:** [{source}]({url})"
+        if isinstance(url, str) and url
+        else f"**{t('mon.col.source')}:** {source}"
+    )
+    st.markdown("  \n".join(lines))
+
+
+def workings(card: pd.DataFrame, chosen: list[str], names: Names, info: dict) -> None:
+    """For each chosen district: the status and every number that led to it."""
+    t = names.t
+    unit = info.get("unit")
+    rows = {r["district"]: r for r in card.to_dict("records")}
+    for district in chosen:
+        row = rows.get(district)
+        if row is None:
+            continue
+        with st.container(border=True):
+            st.markdown(f"**{names.district(district)}**  \n{names.status(row['status'])}")
+            trend = row.get("trend_year")
+            facts = [
+                (
+                    t("mon.indicator.latest"),
+                    f"{names.quantity(row.get('value'), unit)} ({row.get('period')})",
+                ),
+                (t("mon.col.target"), names.target({**row, "unit": unit}, info.get("direction"))),
+                (t("mon.col.gap"), names.gap({**row, "unit": unit})),
+                (
+                    t("mon.indicator.base"),
+                    "–"
+                    if names.missing(row.get("base_year"))
+                    else f"{names.quantity(row.get('base_value'), unit)} ({int(row['base_year'])})",
+                ),
+                (t("mon.indicator.observed_growth"), names.percent(row.get("observed_growth"))),
+                (t("mon.indicator.required_growth"), names.percent(row.get("required_growth"))),
+                (t("mon.indicator.progress_value"), names.number(row.get("progress_value"), 2)),
+                (
+                    t("mon.indicator.trend_year"),
+                    str(int(trend))
+                    if not names.missing(trend)
+                    else (
+                        t("mon.indicator.trend_never")
+                        if not names.missing(row.get("target"))
+                        else "–"
+                    ),
+                ),
+            ]
+            st.markdown("  \n".join(f"{label}: **{value}**" for label, value in facts))
+            if row.get("note"):
+                st.caption(row["note"])

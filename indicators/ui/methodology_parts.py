@@ -1,0 +1,123 @@
+"""The methodology page's pieces: the method text in the reader's language, the catalog of
+indicators (what each means, its unit and source), and where the figures come from."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from indicators import i18n
+from indicators.ui import widgets
+from indicators.ui.names import Names
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+@cache
+def method_text(lang: str) -> str:
+    """docs/methodology.md (en), methodology.fi.md, methodology.sv.md; English if missing."""
+    lang = i18n.normalise(lang)
+    path = DOCS / ("methodology.md" if lang == "en" else f"methodology.{lang}.md")
+    if not path.exists():
+        path = DOCS / "methodology.md"
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+def catalog(indicators: pd.DataFrame, themes: pd.DataFrame, names: Names) -> None:
+    """Theme by theme: each indicator's name, definition, unit, direction, how a district
+    figure is made, and its source (linked)."""
+    t = names.t
+    for theme in themes.sort_values("position")["key"]:
+        part = indicators[indicators["theme"] == theme]
+        if part.empty:
+            continue
+        with st.expander(f"{names.theme(theme)} ({len(part)})"):
+            shown = pd.DataFrame(
+                {
+                    t("mon.col.indicator"): [names.indicator(k) for k in part["key"]],
+                    t("mon.col.definition"): [names.definition(k) for k in part["key"]],
+                    t("mon.col.unit"): part["unit"],
+                    t("mon.col.direction"): [
+                        t(f"mon.indicator.direction_{d}") for d in part["direction"]
+                    ],
+                    t("mon.col.aggregation"): [
+                        t(f"mon.aggregation.{a}") for a in part["aggregation"]
+                    ],
+                    t("mon.col.breakdown"): [
+                        ", ".join(names.breakdown(k, b) for b in names.breakdowns(k))
+                        for k in part["key"]
+                    ],
+                    t("mon.col.source"): part["source"],
+                    "URL": part["source_url"],
+                }
+            )
+            st.dataframe(
+                shown,
+                hide_index=True,
+                key=f"catalog_{theme}",
+                column_config={
+                    "URL": st.column_config.LinkColumn(
+                        "URL", display_text=":material/open_in_new:"
+                    ),
+                    t("mon.col.definition"): st.column_config.TextColumn(width="large"),
+                },
+            )
+    columns = ["key", "theme", "name_en", "name_fi", "name_sv", "unit", "direction", "aggregation",
+               "resolution", "definition_en", "definition_fi", "definition_sv", "source", "source_url"]  # fmt: skip
+    widgets.download(
+        indicators[[c for c in columns if c in indicators]], "indicators", key="catalog"
+    )
+
+
+def sources(found: pd.DataFrame, districts: pd.DataFrame, names: Names) -> None:
+    """Published figures per district, indicator and source (links kept); synthetic marked."""
+    t = names.t
+    st.markdown(t("mon.methodology.sources_intro"))
+    real = districts[~districts["synthetic"].astype(bool)]
+    st.markdown(f"**{t('mon.methodology.districts')}**")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("mon.col.district"): real["name"],
+                t("mon.col.city"): real["city"],
+                t("mon.col.kind"): [t(f"mon.kind.{k}") for k in real["kind"]],
+                t("mon.col.source"): real["source_url"],
+            }
+        ),
+        hide_index=True,
+        key="sources_districts",
+        column_config={t("mon.col.source"): st.column_config.LinkColumn()},
+    )
+    published = found[~found["synthetic"].astype(bool)]
+    shown = pd.DataFrame(
+        {
+            t("mon.col.district"): published["district_name"],
+            t("mon.col.indicator"): [names.indicator(k) for k in published["indicator"]],
+            t("mon.col.source"): published["source"],
+            t("mon.col.first_year"): published["first_year"].astype(str),
+            t("mon.col.last_year"): published["last_year"].astype(str),
+            t("mon.col.figures"): published["figures"],
+        }
+    )
+    widgets.table(
+        shown,
+        name="sources",
+        key="sources_table",
+        data=found,
+        column_config={t("mon.col.source"): st.column_config.LinkColumn(width="large")},
+    )
+    synthetic = found[found["synthetic"].astype(bool)]
+    if not synthetic.empty:
+        st.markdown(f"**:material/science: {t('mon.methodology.synthetic_sources')}**")
+        for row in synthetic.to_dict("records"):
+            st.markdown(
+                t(
+                    "mon.methodology.synthetic_sources_intro",
+                    figures=names.number(row["figures"]),
+                    districts=names.number(row["districts"]),
+                )
+                + f"  \n_{row['source']}_"
+            )

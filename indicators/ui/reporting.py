@@ -1,0 +1,160 @@
+"""Reads and writes of the reporting pages (pages/upload.py, pages/submissions.py).
+
+Every function takes the current actor; the permission checks are in indicators.ingest and
+indicators.access. Cached reads are keyed by the database's data version (data.Version), so a
+submission or a review is visible to every session on its next rerun. Validation reports are
+kept per session (st.session_state), keyed by the file's hash and the data version, so a rerun
+does not check the same file again, and a write anywhere makes it check again.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from indicators import access, ingest, templates
+from indicators.ui import data
+from indicators.ui.language import current, t
+
+REPORT_KEY = "reporting_report"
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>#|~$])")
+
+
+def plain(text: object) -> str:
+    """User-given text (a file name, a comment) shown literally inside Markdown."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
+
+
+# ----------------------------------------------------------------------------- cached reads
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def template(
+    version: data.Version,
+    actor: access.Actor,
+    year: int,
+    lang: str,
+    district_level: bool,
+    only_missing: bool,
+) -> tuple[bytes, int]:
+    return templates.template_csv(
+        data.con(),
+        actor,
+        year=year,
+        lang=lang,
+        district_level=district_level,
+        only_missing=only_missing,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def due_year(version: data.Version, actor: access.Actor) -> int:
+    return templates.due_year(data.con(), actor)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def submissions(version: data.Version, actor: access.Actor) -> pd.DataFrame:
+    return ingest.submissions_for(data.con(), actor)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def submission_detail(version: data.Version, actor: access.Actor, submission_id: int) -> dict:
+    return ingest.submission_detail(data.con(), actor, submission_id)
+
+
+# ----------------------------------------------------------------------------- upload
+
+
+def validate(actor: access.Actor, content: bytes, file_name: str) -> ingest.Report:
+    """The report of this file, checked once per file and data version in this session.
+
+    A long file shows its progress. Raises access.PermissionDenied."""
+    import hashlib
+
+    key = (hashlib.sha256(content).hexdigest(), data.version(), actor, current())
+    kept = st.session_state.get(REPORT_KEY)
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    bar = st.progress(0.0, text=t("progress.reading"))
+    try:
+        report = ingest.validate(
+            data.con(),
+            actor,
+            content,
+            file_name,
+            lang=current(),
+            progress=lambda fraction, message: bar.progress(min(fraction, 1.0), text=message),
+        )
+    finally:
+        bar.empty()
+    st.session_state[REPORT_KEY] = (key, report)
+    return report
+
+
+def submit(actor: access.Actor, content: bytes, file_name: str) -> ingest.Submitted:
+    bar = st.progress(0.0, text=t("progress.reading"))
+    try:
+        result = ingest.submit(
+            data.con(),
+            actor,
+            content,
+            file_name,
+            lang=current(),
+            progress=lambda fraction, message: bar.progress(min(fraction, 1.0), text=message),
+        )
+    finally:
+        bar.empty()
+    st.session_state.pop(REPORT_KEY, None)
+    return result
+
+
+def review(actor: access.Actor, submission_id: int, *, approve: bool, comment: str) -> None:
+    ingest.review(data.con(), actor, submission_id, approve=approve, comment=comment)
+
+
+# ----------------------------------------------------------------------------- display
+
+
+def status_label(status: str) -> str:
+    """A status in words with an icon (never by colour alone)."""
+    return t(f"submissions.status_{status}")
+
+
+def preview_config() -> dict:
+    return {
+        "reported_for": t("upload.col_reported_for"),
+        "indicator": t("upload.col_indicator"),
+        "unit": t("upload.col_unit"),
+        "rows": st.column_config.NumberColumn(t("upload.col_rows"), format="%d"),
+        "new_rows": st.column_config.NumberColumn(t("upload.col_new_rows"), format="%d"),
+        "replaces": st.column_config.NumberColumn(t("upload.col_replaces"), format="%d"),
+        "last_period": t("upload.col_latest"),
+        "latest_value": st.column_config.NumberColumn(t("upload.col_latest_value")),
+        "stored_value": st.column_config.NumberColumn(t("upload.col_stored_value")),
+        "change": st.column_config.NumberColumn(t("upload.col_change")),
+    }
+
+
+PREVIEW_COLUMNS = [
+    "reported_for",
+    "indicator",
+    "unit",
+    "rows",
+    "new_rows",
+    "replaces",
+    "last_period",
+    "latest_value",
+    "stored_value",
+    "change",
+]
+
+
+def report_config() -> dict:
+    return {
+        "line": st.column_config.NumberColumn(t("upload.col_line"), format="%d"),
+        "column": t("upload.col_column"),
+        "value": st.column_config.TextColumn(t("upload.col_value")),
+        "reason": st.column_config.TextColumn(t("upload.col_reason"), width="large"),
+    }

@@ -1,0 +1,216 @@
+"""The overview's pieces: a district's scorecard grouped by theme (one card per indicator),
+and the table of all districts with their status counts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from indicators import i18n, progress, scorecard, statuses
+from indicators.ui import filters, language, widgets
+from indicators.ui.names import Names
+
+PAGE_SIZE = 50
+
+
+def sparklines(series: pd.DataFrame, indicators: pd.DataFrame) -> dict[str, list[float]]:
+    """Indicator -> yearly headline values (totals where they add up), for the cards' lines."""
+    if series.empty:
+        return {}
+    totals = scorecard.totals(series, indicators)
+    single = totals.groupby("indicator")["breakdown"].transform("nunique") == 1
+    totals = totals[single].sort_values(["indicator", "year"])
+    return {k: g["value"].dropna().tolist() for k, g in totals.groupby("indicator")}
+
+
+def indicator_card(row: dict, line: list[float], names: Names, district: str) -> None:
+    key = row["indicator"]
+    unit = row.get("unit") or names.unit(key)
+    with st.container(border=True):
+        if len(row.get("breakdowns") or []) and names.missing(row.get("value")):
+            value = language.t("mon.card.breakdowns", count=len(row["breakdowns"]))
+        else:
+            value = names.quantity(row.get("value"), unit)
+        st.metric(
+            names.indicator(key),
+            value,
+            chart_data=line if len(line) > 1 else None,
+            chart_type="line",
+            help=names.definition(key) or None,
+        )
+        st.markdown(f"**{names.status(row['status'])}**")
+        facts = [
+            language.t("mon.card.period", period=row.get("period") or row.get("year")),
+            names.t("mon.no_target")
+            if names.missing(row.get("target"))
+            else language.t("mon.card.target", target=names.target({**row, "unit": unit})),
+        ]
+        if not names.missing(row.get("gap")):
+            facts.append(names.gap({**row, "unit": unit}))
+        if row.get("pending"):
+            facts.append(f":material/hourglass_top: {language.t('mon.pending.marker')}")
+        if row.get("synthetic"):
+            facts.append(f":material/science: {language.t('mon.synthetic')}")
+        st.caption(" · ".join(facts))
+        st.page_link(
+            "pages/indicator.py",
+            label=language.t("mon.card.open"),
+            icon=":material/show_chart:",
+            query_params=filters.link_params(indicator=key, district=district),
+        )
+
+
+def district_scorecard(
+    card: pd.DataFrame,
+    series: pd.DataFrame,
+    indicators: pd.DataFrame,
+    themes: pd.DataFrame,
+    names: Names,
+    district: str,
+) -> None:
+    """Theme by theme, a card per indicator with data, in the catalog's order."""
+    lines = sparklines(series, indicators)
+    order = {k: n for n, k in enumerate(indicators["key"])}
+    theme_of = dict(zip(indicators["key"], indicators["theme"], strict=True))
+    rows = sorted(card.to_dict("records"), key=lambda r: order.get(r["indicator"], 0))
+    for theme in themes.sort_values("position")["key"]:
+        in_theme = [r for r in rows if theme_of.get(r["indicator"]) == theme]
+        if not in_theme:
+            continue
+        counts = statuses.counts(r["status"] for r in in_theme)
+        st.subheader(names.theme(theme))
+        st.caption(widgets.status_summary(counts, names))
+        columns = st.columns(3)
+        for n, row in enumerate(in_theme):
+            with columns[n % 3]:
+                indicator_card(row, lines.get(row["indicator"], []), names, district)
+
+
+def scorecard_table(card: pd.DataFrame, names: Names) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(shown, data): the scorecard as text for the language, and as plain numbers."""
+    t = names.t
+    data = card.assign(
+        indicator_name=[names.indicator(k) for k in card["indicator"]],
+        status_text=[names.status(s) for s in card["status"]],
+    )[
+        [
+            "district",
+            "indicator",
+            "indicator_name",
+            "period",
+            "value",
+            "unit",
+            "comparator",
+            "target",
+            "target_year",
+            "gap",
+            "status",
+            "status_text",
+            "trend_year",
+            "pending",
+            "synthetic",
+            "source",
+        ]
+    ]
+    shown = pd.DataFrame(
+        {
+            t("mon.col.indicator"): data["indicator_name"],
+            t("mon.col.period"): data["period"],
+            t("mon.col.value"): [names.exact(v) for v in data["value"]],
+            t("mon.col.unit"): data["unit"],
+            t("mon.col.target"): [names.target(r) for r in card.to_dict("records")],
+            t("mon.col.gap"): [names.gap(r) for r in card.to_dict("records")],
+            t("mon.col.status"): data["status_text"],
+            t("mon.col.pending"): names.flags(data["pending"], "pending"),
+            t("mon.col.synthetic"): names.flags(data["synthetic"], "synthetic"),
+        }
+    )
+    return shown, data
+
+
+def districts_table(
+    districts: pd.DataFrame, card: pd.DataFrame, names: Names
+) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """(shown, data, column_config): each district with how many indicators have each status
+    and a link to its scorecard."""
+    t = names.t
+    counts = (
+        card.groupby(["district", "status"]).size().unstack(fill_value=0)
+        if not card.empty
+        else pd.DataFrame()
+    )
+    counts = counts.reindex(index=districts["id"], columns=list(progress.STATUS_ORDER)).fillna(0)
+    counts = counts.astype(int)
+    data = districts[["id", "name", "city", "kind", "synthetic"]].reset_index(drop=True)
+    data = pd.concat([data, counts.reset_index(drop=True)], axis=1)
+    data["indicators"] = counts.sum(axis=1).to_numpy()
+    shown = pd.DataFrame(
+        {
+            # the district's name is the link to its scorecard (kept in the link's #fragment)
+            t("mon.col.district"): [
+                f"{filters.href('overview', district=d)}#{name}"
+                for d, name in zip(data["id"], data["name"], strict=True)
+            ],
+            t("mon.col.city"): data["city"],
+            t("mon.col.indicators"): data["indicators"],
+            **{names.status(s): data[s] for s in progress.STATUS_ORDER},
+            t("mon.col.synthetic"): names.flags(data["synthetic"], "synthetic"),
+        }
+    )
+    config = {
+        t("mon.col.district"): st.column_config.LinkColumn(
+            t("mon.col.district"), display_text=r"#(.+)$", pinned=True, help=t("mon.open_scorecard")
+        ),
+    }
+    return shown, data, config
+
+
+def page_of(items: list, *, param: str = "page", label: str | None = None) -> list:
+    """A page of PAGE_SIZE items, the page chosen by a select bound to ?page= (only shown
+    when there is more than one page)."""
+    pages = max(1, -(-len(items) // PAGE_SIZE))
+    if pages == 1:
+        return items
+    lang = language.current()
+    number = filters.select(
+        label or language.t("mon.page"),
+        list(range(1, pages + 1)),
+        param=param,
+        default=1,
+        format_func=lambda n: i18n.t(
+            "mon.page_of",
+            lang,
+            page=n,
+            pages=pages,
+            first=(n - 1) * PAGE_SIZE + 1,
+            last=min(n * PAGE_SIZE, len(items)),
+            total=len(items),
+        ),
+    )
+    return items[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+
+
+def status_matrix(
+    district_ids: list[str], keys: list[str], card: pd.DataFrame, names: Names
+) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """(shown, data, column_config): districts x indicators; each cell the status word and icon,
+    linking to that indicator and district (the word is the link's text, kept in its #fragment)."""
+    t = names.t
+    status_of = {(r["district"], r["indicator"]): r["status"] for r in card.to_dict("records")}
+    shown = {t("mon.col.district"): [names.district(d) for d in district_ids]}
+    config: dict = {t("mon.col.district"): st.column_config.TextColumn(pinned=True)}
+    for key in keys:
+        column = names.indicator(key)
+        shown[column] = [
+            f"{filters.href('indicator', indicator=key, district=d)}#{names.status(status_of[d, key])}"
+            if (d, key) in status_of
+            else None
+            for d in district_ids
+        ]
+        config[column] = st.column_config.LinkColumn(
+            column, display_text=r"#(.+)$", help=names.definition(key) or None, width="medium"
+        )
+    data = card[card["district"].isin(district_ids) & card["indicator"].isin(keys)][
+        ["district", "indicator", "status", "period", "value", "unit", "target", "comparator"]
+    ].assign(status_text=lambda f: [names.status(s) for s in f["status"]])
+    return pd.DataFrame(shown), data.reset_index(drop=True), config

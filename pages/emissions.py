@@ -1,0 +1,84 @@
+"""Emissions by sector: a district's greenhouse-gas emissions per year and sector (stacked),
+the share of each sector, per resident if asked, and the comparison with the city average."""
+
+import streamlit as st
+
+from indicators import charts
+from indicators.ui import data, emission_parts, filters, language, session, widgets
+from indicators.ui.names import Names
+
+SECTORS = emission_parts.SECTORS
+CITY_AVERAGE = emission_parts.CITY_AVERAGE
+
+version = data.version()
+actor = session.actor()
+districts = data.districts(version)
+names = Names(language.current(), data.indicators(version), districts, data.themes(version))
+t = names.t  # the language of this run, also inside format functions
+
+st.title(t("mon.emissions.title"))
+st.caption(t("mon.emissions.intro"))
+
+pick, switches = st.columns([3, 1], vertical_alignment="bottom")
+with switches:
+    pending = widgets.pending_toggle(actor)
+    per_resident = filters.toggle(
+        t("mon.emissions.per_resident"), param="per", help=t("mon.emissions.per_resident_help")
+    )
+reporting = set(data.districts_reporting(version, (SECTORS, CITY_AVERAGE), pending))
+options = [d for d in districts["id"] if d in reporting] or list(districts["id"])
+with_sectors = set(data.districts_reporting(version, (SECTORS,), pending))
+district = filters.select(
+    t("mon.pick.district"),
+    options,
+    param="district",
+    default=next((d for d in options if d in with_sectors), options[0]),
+    format_func=names.district,
+    container=pick,
+)
+st.header(names.district(district))
+widgets.synthetic_badge(names.synthetic_district(district))
+
+sectors = data.sector_emissions(version, district, pending)
+widgets.notes(
+    synthetic=bool(sectors["synthetic"].any()), pending=pending and bool(sectors["pending"].any())
+)
+if sectors.empty:
+    widgets.empty(t("mon.empty.emissions", district=names.district(district)))
+else:
+    frame, unit = emission_parts.per_year(sectors, names, per_resident=per_resident)
+    title = (
+        "mon.emissions.stack_title_per_resident" if per_resident else "mon.emissions.stack_title"
+    )
+    widgets.chart(
+        charts.bars_by_year(
+            frame,
+            title=t(title, district=names.district(district)),
+            x_title=t("mon.col.year"),
+            y_title=charts.with_unit(t("mon.col.emissions"), unit),
+            lang=names.lang,
+            stacked=True,
+        ),
+        key="emissions_stack_chart",
+    )
+    emission_parts.missing_residents(sectors, names, district, per_resident=per_resident)
+    shown, rows = emission_parts.table(sectors, names, per_resident=per_resident)
+    widgets.table(shown, name=f"emissions-{district}", key="emissions_table", data=rows)
+
+    latest = int(sectors["year"].max())
+    share = emission_parts.shares(sectors, names, latest)
+    widgets.chart(
+        charts.shares(
+            share,
+            title=t("mon.emissions.share_title", district=names.district(district), year=latest),
+            x_title=t("mon.col.share"),
+            y_title=t("mon.col.sector"),
+            lang=names.lang,
+        ),
+        key="emissions_share_chart",
+    )
+
+st.subheader(t("mon.emissions.city_average"))
+emission_parts.city_average(
+    data.district_figures(version, (district,), (CITY_AVERAGE,), pending, False), names, district
+)
