@@ -13,7 +13,9 @@
    stage, validate every rule, store as one pending submission and commit, on a fresh copy of
    the demo database. Each is run --repeat times; the medians are compared.
 
-Prints the ratio (b)/(a) (target: at most 2.0) and rows per second. Not part of the test run.
+Prints the ratio (b)/(a) of the medians (target: at most 2.0), the ratio of the best runs, and
+rows per second; (a) into an in-memory table is printed too, for reference. The runs alternate,
+so a busy machine slows both alike. Not part of the test run.
 """
 
 from __future__ import annotations
@@ -176,6 +178,8 @@ def main() -> None:
         "ratio": round(mine / base, 2),
         "ratio_vs_memory_table": round(mine / mem, 2),
         "rows_per_second": round(args.rows / mine),
+        "best_ratio": round(min(ours) / min(alone), 2),
+        "best_ratio_vs_memory_table": round(min(ours) / min(in_memory), 2),
         "runs": {"duckdb": alone, "duckdb_memory": in_memory, "import": ours},
     }
     if args.json:
@@ -189,7 +193,8 @@ def main() -> None:
         f"  validate every rule + store as one submission:      {mine:.2f} s"
         f"  ({result['rows_per_second']:,} rows/s, {stored:,} stored)\n"
         f"  ratio: {result['ratio']:.2f} (target <= 2.0; vs in-memory table "
-        f"{result['ratio_vs_memory_table']:.2f})"
+        f"{result['ratio_vs_memory_table']:.2f}); best run against best run: "
+        f"{result['best_ratio']:.2f} (vs in-memory {result['best_ratio_vs_memory_table']:.2f})"
     )
 
 

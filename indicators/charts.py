@@ -87,7 +87,7 @@ def _figure(
             "separators": separators(lang),
             "height": height,
             "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
-            "legend": {"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
+            "legend": {"orientation": "h", "yanchor": "top", "y": -0.24, "x": 0},
             "hoverlabel": {"font": {"color": TEXT_COLOUR}, "bgcolor": "#FFFFFF"},
             "xaxis": _axis(x_title, **(xaxis or {})),
             "yaxis": _axis(y_title, **(yaxis or {})),

@@ -314,6 +314,8 @@ def _check(
             records = _stage(cur, source, positions)
         except _Rejected as rejected:
             return _finish(report, started, rejected.errors(source, lang))
+        except FileProblem as problem:
+            return _finish(report, started, [_file_error(problem, lang)])
     report.rows = store.ingest_rows(cur)
     if report.rows == 0:
         error = _error(source.header_line, None, None, "no_rows", lang)
@@ -494,12 +496,13 @@ def _stage(cur: duckdb.DuckDBPyConnection, source: Source, positions: dict[str, 
     )
     try:
         return store.ingest_stage(cur, source.path, **options)
-    except (duckdb.InvalidInputException, duckdb.ConversionException):
-        pass
+    except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+        first = exc
+    # read again, setting malformed records aside (DuckDB's rejects table) to name them all
     store.ingest_stage(cur, source.path, capture_rejects=True, **options)
     rejects = store.ingest_rejects(cur)
-    if rejects.empty:  # nothing set aside: the first failure was not about records
-        return store.ingest_stage(cur, source.path, **options)
+    if rejects.empty:  # nothing set aside: the failure was not about records
+        raise FileProblem("unreadable_file", detail=str(first).splitlines()[0]) from None
     raise _Rejected(rejects, len(source.header))
 
 

@@ -1,5 +1,6 @@
 """Compare districts: districts by indicators of one theme, each cell the district's status on
-that indicator (word and icon), linking to the figures behind it; sortable by any column's status."""
+that indicator (word and icon), linking to the figures behind it; sortable by any column's
+status."""
 
 import streamlit as st
 

@@ -65,8 +65,10 @@ def catalog(indicators: pd.DataFrame, themes: pd.DataFrame, names: Names) -> Non
                     t("mon.col.definition"): st.column_config.TextColumn(width="large"),
                 },
             )
-    columns = ["key", "theme", "name_en", "name_fi", "name_sv", "unit", "direction", "aggregation",
-               "resolution", "definition_en", "definition_fi", "definition_sv", "source", "source_url"]  # fmt: skip
+    columns = [
+        "key", "theme", "name_en", "name_fi", "name_sv", "unit", "direction", "aggregation",
+        "resolution", "definition_en", "definition_fi", "definition_sv", "source", "source_url",
+    ]  # fmt: skip
     widgets.download(
         indicators[[c for c in columns if c in indicators]], "indicators", key="catalog"
     )

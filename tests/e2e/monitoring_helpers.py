@@ -24,6 +24,14 @@ def open_view(page, base_url: str, url_path: str, **params: str) -> None:
     page.locator(".st-key-language_selector").wait_for()  # dashboard.py has run
     page.locator(f"{MAIN} h1").first.wait_for()  # and the page has drawn its title
     wait_for_app(page)
+    # widgets whose code is still loading are drawn as skeletons: wait until all are real
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')")
+
+
+def choose(page, key: str, option: str) -> None:
+    """Pick `option` in the selectbox with widget key `key`."""
+    page.locator(f".st-key-{key} [role='combobox']").click()
+    page.get_by_role("option", name=option, exact=True).click()
 
 
 def wait_for_text(page, text: str) -> None:

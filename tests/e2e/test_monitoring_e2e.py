@@ -12,6 +12,7 @@ from tests.e2e.auth_helpers import login_as
 from tests.e2e.conftest import screenshot, wait_for_app
 from tests.e2e.monitoring_helpers import (
     TABLE,
+    choose,
     main_text,
     open_view,
     wait_for_chart,
@@ -48,8 +49,7 @@ def test_overview_in_finnish_shows_finnish_status_words(page, app_url):
 def test_choosing_a_district_puts_it_in_the_address(page, app_url):
     open_view(page, app_url, "", district="all", lang="en")
     wait_for_text(page, "districts")
-    page.locator(".st-key-filter_select_district").click()
-    page.get_by_role("option", name="Lakeview (synthetic)").click()
+    choose(page, "filter_select_district", "Lakeview (synthetic)")
     page.wait_for_url(lambda url: parse_qs(urlparse(url).query).get("district") == ["lakeview"])
     wait_for_app(page)
     wait_for_text(page, "Lakeview (synthetic)")

@@ -434,3 +434,22 @@ def test_the_error_report_csv_neutralises_formulas_in_values(demo_con):
     report = result.report.error_csv().decode("utf-8-sig")
     assert "'=1+1" in report
     assert report.splitlines()[0] == "line,column,value,reason,severity"
+
+
+def test_every_message_exists_in_english_finnish_and_swedish_with_the_same_placeholders():
+    import re
+    import tomllib
+    from pathlib import Path
+
+    from indicators import i18n
+
+    def messages(lang):
+        path = Path(i18n.LOCALES) / lang / "reporting.toml"
+        return i18n._flatten(tomllib.loads(path.read_text(encoding="utf-8")))
+
+    english = messages("en")
+    for lang in ("fi", "sv"):
+        other = messages(lang)
+        assert set(other) == set(english), lang
+        for key, text in english.items():
+            assert set(re.findall(r"{(\w+)}", other[key])) == set(re.findall(r"{(\w+)}", text))
