@@ -1,4 +1,4 @@
-"""Compliance uploads: bytes -> decoded text -> a DuckDB table of text -> set-based checks ->
+"""Compliance uploads: bytes -> decoded text -> a DuckDB staging table -> set-based checks ->
 a report -> (on submit) one transaction.
 
     report = ingest.validate(con, actor, data, "plots.csv")          # nothing is stored
@@ -22,6 +22,7 @@ import re
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -290,16 +291,43 @@ def _check(
     path: Path | None,
     want_preview: bool,
 ) -> Report:
-    started = time.perf_counter()
     access.require(actor, "submit", "submit figures")
-    today = today or date.today()
-    lang = i18n.normalise(lang)
-    report = Report(
-        file_name=file_name,
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
-        lang=lang,
-    )
+    # the content hash is worked out beside the reading (hashlib and DuckDB both let go of
+    # Python's lock), and is there before anything looks for an earlier upload of it
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        digest = pool.submit(lambda: hashlib.sha256(data).hexdigest())
+        report = Report(file_name=file_name, sha256="", size=len(data), lang=i18n.normalise(lang))
+        try:
+            return _run_checks(
+                cur,
+                con,
+                actor,
+                data,
+                report,
+                today or date.today(),
+                progress,
+                path,
+                digest,
+                want_preview,
+            )
+        finally:
+            report.sha256 = digest.result()
+
+
+def _run_checks(
+    cur: duckdb.DuckDBPyConnection,
+    con: duckdb.DuckDBPyConnection,
+    actor: access.Actor,
+    data: bytes,
+    report: Report,
+    today: date,
+    progress: Progress | None,
+    path: Path | None,
+    digest: Future,
+    want_preview: bool,
+) -> Report:
+    started = time.perf_counter()
+    lang = report.lang
     _say(progress, 0.05, "progress.reading", lang)
     with tempfile.TemporaryDirectory(prefix="ingest-") as workdir:
         try:
@@ -311,23 +339,28 @@ def _check(
         if header_errors:
             return _finish(report, started, header_errors)
         try:
-            records = _stage(cur, source, positions)
+            records, typed = _stage(cur, source, positions)
         except _Rejected as rejected:
             return _finish(report, started, rejected.errors(source, lang))
         except FileProblem as problem:
             return _finish(report, started, [_file_error(problem, lang)])
-    report.rows = store.ingest_rows(cur)
-    if report.rows == 0:
-        error = _error(source.header_line, None, None, "no_rows", lang)
-        return _finish(report, started, [error])
-    lines = _line_map(source, records)
-    _say(progress, 0.3, "progress.checking", lang, rows=report.rows)
-    store.ingest_prepare(cur, today=today)
-    _permissions(cur, con, actor, source, lines, lang)
-    found = store.ingest_errors(cur, has_value_column="value" in positions)
+        report.rows = store.ingest_rows(cur)
+        if report.rows == 0:
+            error = _error(source.header_line, None, None, "no_rows", lang)
+            return _finish(report, started, [error])
+        lines = _Lines(source, records)
+        _say(progress, 0.3, "progress.checking", lang, rows=report.rows)
+        store.ingest_prepare(cur, today=today)
+        _permissions(cur, con, actor, source, lines, lang)
+        found = store.ingest_errors(cur, has_value_column="value" in positions)
+        if typed and not found.empty:
+            # the report quotes each cell as written: read the numbers again as text
+            _stage(cur, source, positions, typed=False)
+            store.ingest_prepare(cur, today=today)
+            found = store.ingest_errors(cur, has_value_column="value" in positions)
     _say(progress, 0.7, "progress.checking", lang, rows=report.rows)
     if found.empty:
-        report.duplicate_of = store.submission_by_sha(con, report.sha256)
+        report.duplicate_of = store.submission_by_sha(con, digest.result())
         if want_preview:
             report.preview = store.ingest_preview(cur)
             report.requirement_failures = store.ingest_requirement_failures(cur)
@@ -486,7 +519,19 @@ def _clip(text, limit: int = 200) -> str | None:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _stage(cur: duckdb.DuckDBPyConnection, source: Source, positions: dict[str, int]) -> int:
+def _stage(
+    cur: duckdb.DuckDBPyConnection,
+    source: Source,
+    positions: dict[str, int],
+    *,
+    typed: bool = True,
+) -> tuple[int, bool]:
+    """Read the file into the staging table; (records, whether the numbers were read typed).
+
+    First with DuckDB parsing the number columns itself (fast); a cell that is not such a
+    number (thousands separators, a decimal point in a `;` file, a typo) makes the read fail, and
+    the file is read again with every cell as text, which the checks then judge cell by cell.
+    """
     options = dict(
         delimiter=source.delimiter,
         positions=positions,
@@ -494,8 +539,13 @@ def _stage(cur: duckdb.DuckDBPyConnection, source: Source, positions: dict[str, 
         skip_lines=source.skip_lines,
         decimal_comma=source.decimal_comma,
     )
+    if typed and source.kind == "csv":
+        try:
+            return store.ingest_stage(cur, source.path, typed=True, **options), True
+        except (duckdb.InvalidInputException, duckdb.ConversionException):
+            pass
     try:
-        return store.ingest_stage(cur, source.path, **options)
+        return store.ingest_stage(cur, source.path, **options), False
     except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
         first = exc
     # read again, setting malformed records aside (DuckDB's rejects table) to name them all
@@ -506,29 +556,34 @@ def _stage(cur: duckdb.DuckDBPyConnection, source: Source, positions: dict[str, 
     raise _Rejected(rejects, len(source.header))
 
 
-def _line_map(source: Source, records: int) -> np.ndarray | None:
-    """Record number -> spreadsheet line, or None when record k is on line header_line + k."""
-    if simple_layout(source, records):
-        return None
-    lines = lines_of_records(source)
-    if len(lines) < records:  # cannot happen with DuckDB's reading of RFC 4180; stay usable
-        tail = np.arange(records - len(lines)) + (lines[-1] + 1 if len(lines) else 2)
-        lines = np.concatenate((lines, tail))
-    return lines
+class _Lines:
+    """Record number -> spreadsheet line, worked out only when a message needs a line."""
 
+    def __init__(self, source: Source, records: int):
+        self.source, self.records = source, records
+        self._map: np.ndarray | None = None
+        self._simple: bool | None = None
 
-def _lines(rids, source: Source, lines: np.ndarray | None) -> np.ndarray:
-    rids = np.asarray(rids, dtype=np.int64)
-    if lines is None:
-        return rids + source.header_line
-    return lines[rids - 1]
+    def __call__(self, rids) -> np.ndarray:
+        rids = np.asarray(rids, dtype=np.int64)
+        if self._simple is None:
+            self._simple = simple_layout(self.source, self.records)
+            if not self._simple:
+                lines = lines_of_records(self.source)
+                if len(lines) < self.records:  # not with DuckDB's RFC 4180 reading; stay usable
+                    start = lines[-1] + 1 if len(lines) else self.source.header_line + 1
+                    lines = np.concatenate((lines, np.arange(self.records - len(lines)) + start))
+                self._map = lines
+        if self._simple:
+            return rids + self.source.header_line
+        return self._map[rids - 1]
 
 
 def _permissions(cur, con, actor: access.Actor, source: Source, lines, lang: str) -> None:
     if not access.can(actor, "submit_district"):
         total, first = store.ingest_district_rows(cur)
         if total:
-            shown = ", ".join(str(n) for n in _lines(first, source, lines))
+            shown = ", ".join(str(n) for n in lines(first))
             if total > len(first):
                 shown += " …"
             raise access.PermissionDenied(i18n.t("rule.district_rows", lang, lines=shown))
@@ -552,11 +607,11 @@ def _describe(found: pd.DataFrame, source: Source, lines, lang: str) -> pd.DataF
         return pd.DataFrame(columns=ERROR_COLUMNS)
     header_text = {normalise_name(h): h.strip() for h in source.header}
     found = found.copy()
-    found["line"] = _lines(found["rid"], source, lines)
+    found["line"] = lines(found["rid"])
     duplicate = found["code"] == "duplicate"
     if duplicate.any():
         first = found.loc[duplicate, "p1"].astype("int64")
-        found.loc[duplicate, "p1"] = _lines(first, source, lines).astype(str)
+        found.loc[duplicate, "p1"] = lines(first).astype(str)
     templates = {code: i18n.t(f"rule.{code}", lang) for code in found["code"].unique()}
     reasons = []
     for code, value, p1, p2 in zip(

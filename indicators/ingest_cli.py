@@ -81,7 +81,10 @@ def cmd_import(args) -> None:
         report = ingest.validate(con, actor, data, path.name, **options)
         result = ingest.Submitted(report)
     else:
-        result = ingest.submit(con, actor, data, path.name, **options)
+        try:
+            result = ingest.submit(con, actor, data, path.name, **options)
+        except ingest.IngestBusy as busy:
+            raise cli.CliError(str(busy), 1) from None
         report = result.report
     if args.report:
         Path(args.report).write_bytes(report.error_csv())
@@ -127,7 +130,10 @@ def cmd_review(args) -> None:
         raise cli.CliError("a rejection needs --comment saying why", 2)
     con = _open_waiting(args)
     actor = _actor(con, args.as_email)
-    ingest.review(con, actor, args.submission_id, approve=args.approve, comment=args.comment)
+    try:
+        ingest.review(con, actor, args.submission_id, approve=args.approve, comment=args.comment)
+    except ingest.IngestBusy as busy:
+        raise cli.CliError(str(busy), 1) from None
     print(f"submission {args.submission_id} {'approved' if args.approve else 'rejected'}")
 
 

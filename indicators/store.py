@@ -1405,18 +1405,26 @@ def ingest_stage(
     skip_lines: int,
     decimal_comma: bool = False,
     capture_rejects: bool = False,
+    typed: bool = False,
 ) -> int:
-    """Read a CSV (all columns as text) into a temp table; return its record count.
+    """Read a CSV into a temp table, every column as text; return its record count.
 
     `positions` maps our column names to their index in the file; absent columns are NULL.
     The numbers are read once here too (`v0`, `n0`, `d0`: DOUBLE or NULL, see _number_sql).
+    With `typed`, DuckDB's reader parses the number columns itself (the language's decimal
+    mark only, no thousands separators) and their text is not kept: faster, and any cell that is
+    not such a number fails the whole read, so the caller reads again as text.
     The view `ingest_raw` shows the records with `rid`, the record's number in the file (1 = the
     first record after the header; the table keeps the file's order), leaving out records of only
     empty cells (Excel's trailing `;;;`). Without `capture_rejects` a malformed record raises
     duckdb.Error; with it, malformed records go to the temp table `ingest_rejects` and the rest
     is read.
     """
-    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(n_columns))
+    numeric = {"value": "v0", "numerator": "n0", "denominator": "d0"}
+    doubles = {positions[n] for n in numeric if n in positions} if typed else set()
+    columns = ", ".join(
+        f"'c{i}': '{'DOUBLE' if i in doubles else 'VARCHAR'}'" for i in range(n_columns)
+    )
     options = [
         f"delim = {_sql_text(delimiter)}",
         "quote = '\"'",
@@ -1427,6 +1435,8 @@ def ingest_stage(
         f"columns = {{{columns}}}",
         "null_padding = false",
     ]
+    if typed and decimal_comma:
+        options.append("decimal_separator = ','")
     if capture_rejects:
         cur.execute("DROP TABLE IF EXISTS ingest_rejects; DROP TABLE IF EXISTS ingest_scans")
         options += [
@@ -1434,27 +1444,40 @@ def ingest_stage(
             "rejects_table = 'ingest_rejects'",
             "rejects_scan = 'ingest_scans'",
         ]
+    text = [
+        name for name in INGEST_COLUMNS if name in positions and not (typed and name in numeric)
+    ]
     select = ", ".join(
-        f"c{positions[name]} AS {name}" if name in positions else f"NULL::VARCHAR AS {name}"
+        f"c{positions[name]} AS {name}" if name in text else f"NULL::VARCHAR AS {name}"
         for name in INGEST_COLUMNS
     )
-    numbers = ", ".join(
-        f"{_number_sql(name, decimal_comma)} AS {name[0]}0"
-        for name in ("value", "numerator", "denominator")
-    )
-    present = [name for name in INGEST_COLUMNS if name in positions]
+    if typed:
+        numbers = ", ".join(
+            f"c{positions[name]} AS {short}" if name in positions else f"NULL::DOUBLE AS {short}"
+            for name, short in numeric.items()
+        )
+        source = f"SELECT {select}, {numbers} FROM read_csv({_sql_text(str(path))}, {', '.join(options)})"
+    else:
+        numbers = ", ".join(
+            f"{_number_sql(name, decimal_comma)} AS {short}" for name, short in numeric.items()
+        )
+        source = (
+            f"SELECT *, {numbers} FROM"
+            f" (SELECT {select} FROM read_csv({_sql_text(str(path))}, {', '.join(options)}))"
+        )
+    empty = " AND ".join(f"{c} IS NULL" for c in [*text, "v0", "n0", "d0"])
     cur.execute("DROP VIEW IF EXISTS ingest_raw")
-    cur.execute(
-        f"CREATE OR REPLACE TEMP TABLE ingest_records AS SELECT *, {numbers} FROM"
-        f" (SELECT {select} FROM read_csv({_sql_text(str(path))}, {', '.join(options)}))"
-    )
+    records = cur.execute(f"CREATE OR REPLACE TEMP TABLE ingest_records AS {source}").fetchone()[0]
     cur.execute(
         "CREATE OR REPLACE TEMP VIEW ingest_raw AS SELECT rowid + 1 AS rid, * EXCLUDE (v0, n0, d0),"
         " CASE WHEN isfinite(v0) THEN v0 END AS v, CASE WHEN isfinite(n0) THEN n0 END AS n,"
-        " CASE WHEN isfinite(d0) THEN d0 END AS d FROM ingest_records"
-        f" WHERE coalesce({', '.join(present) or 'NULL'}) IS NOT NULL"
+        " CASE WHEN isfinite(d0) THEN d0 END AS d,"
+        " v0 IS NOT NULL OR nullif(trim(value), '') IS NOT NULL AS has_v,"
+        " n0 IS NOT NULL OR nullif(trim(numerator), '') IS NOT NULL AS has_n,"
+        " d0 IS NOT NULL OR nullif(trim(denominator), '') IS NOT NULL AS has_d"
+        f" FROM ingest_records WHERE NOT ({empty})"
     )
-    return cur.execute("SELECT count(*) FROM ingest_records").fetchone()[0]
+    return records
 
 
 def ingest_rows(cur: duckdb.DuckDBPyConnection) -> int:
@@ -1561,7 +1584,7 @@ def ingest_prepare(cur: duckdb.DuckDBPyConnection, *, today) -> None:
         CREATE OR REPLACE TEMP VIEW ingest_parsed AS
         SELECT r.rid, r.project, r.district, r.indicator, r.period, r.breakdown, r.unit,
                r.comment, r.value AS value_text, r.numerator AS numerator_text,
-               r.denominator AS denominator_text, r.v, r.n, r.d
+               r.denominator AS denominator_text, r.v, r.n, r.d, r.has_v, r.has_n, r.has_d
         FROM ingest_raw r
         """
     )
@@ -1691,6 +1714,29 @@ _PLACE_COLUMN = {
 }
 
 
+# every row with what its numbers must satisfy (see ingest_errors)
+_NUMERIC_ROWS = """(
+    SELECT r.rid, r.project, r.district, r.indicator, r.period, r.breakdown,
+           r.value_text, r.numerator_text, r.denominator_text, r.v, r.n, r.d,
+           i.key, i.aggregation, i.scale, i.min_value, i.max_value, i.share_capped, i.unit,
+           r.has_v, r.has_n, r.has_d,
+           CASE WHEN i.aggregation = 'ratio' AND r.v IS NULL AND r.d > 0
+                THEN r.n / r.d * i.scale ELSE r.v END AS effective
+    FROM ingest_parsed r LEFT JOIN ingest_dim_indicator i ON i.raw = r.indicator
+)"""
+# a row fails some numeric rule (the rules one by one: numeric_rules in ingest_errors)
+_NUMERIC_BAD = """(
+    (has_v AND v IS NULL) OR (has_n AND n IS NULL) OR (has_d AND d IS NULL)
+    OR (key IS NOT NULL AND (
+        (aggregation = 'ratio' AND (NOT has_n OR NOT has_d OR d <= 0 OR n < 0
+            OR (share_capped AND n > d)
+            OR (v IS NOT NULL AND d > 0
+                AND abs(v - n / d * scale) > greatest(0.05, 0.005 * abs(n / d * scale)))))
+        OR (aggregation <> 'ratio' AND (NOT has_v OR has_n OR has_d))
+        OR effective < min_value OR effective > max_value))
+)"""
+
+
 def ingest_errors(cur: duckdb.DuckDBPyConnection, *, has_value_column: bool) -> pd.DataFrame:
     """Every failing (record, column): rid, col, value (as written), code, and the parameters
     its message needs (p1, p2). Categorical rules are decided on the distinct values, so only
@@ -1743,98 +1789,10 @@ def ingest_errors(cur: duckdb.DuckDBPyConnection, *, has_value_column: bool) -> 
             )
         )
 
-    # numbers: one scan of every row, keeping only the failing ones
-    cur.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE ingest_numeric AS
-        SELECT * FROM (
-            SELECT r.rid, r.value_text, r.numerator_text, r.denominator_text, r.v, r.n, r.d,
-                   i.key, i.aggregation, i.scale, i.min_value, i.max_value, i.share_capped, i.unit,
-                   r.value_text IS NOT NULL AND (r.v IS NOT NULL OR trim(r.value_text) <> '')
-                       AS has_v,
-                   r.numerator_text IS NOT NULL
-                       AND (r.n IS NOT NULL OR trim(r.numerator_text) <> '') AS has_n,
-                   r.denominator_text IS NOT NULL
-                       AND (r.d IS NOT NULL OR trim(r.denominator_text) <> '') AS has_d,
-                   CASE WHEN i.aggregation = 'ratio' AND r.v IS NULL AND r.d > 0
-                        THEN r.n / r.d * i.scale ELSE r.v END AS effective
-            FROM ingest_parsed r LEFT JOIN ingest_dim_indicator i ON i.raw = r.indicator
-        )
-        WHERE (has_v AND v IS NULL) OR (has_n AND n IS NULL) OR (has_d AND d IS NULL)
-           OR (key IS NOT NULL AND (
-                (aggregation = 'ratio' AND (NOT has_n OR NOT has_d OR d <= 0 OR n < 0
-                    OR (share_capped AND n > d)
-                    OR (v IS NOT NULL AND d > 0 AND abs(v - n / d * scale)
-                        > greatest(0.05, 0.005 * abs(n / d * scale)))))
-                OR (aggregation <> 'ratio' AND (NOT has_v OR has_n OR has_d))
-                OR effective < min_value OR effective > max_value))
-        """
-    )
-    ratio = "key IS NOT NULL AND aggregation = 'ratio'"
-    not_ratio = "key IS NOT NULL AND aggregation <> 'ratio'"
-    capped = f"{ratio} AND share_capped AND d > 0 AND n >= 0 AND n > d"
-    numeric_rules = [
-        ("not_a_number", "value", "has_v AND v IS NULL", "NULL", "NULL"),
-        ("not_a_number", "numerator", "has_n AND n IS NULL", "NULL", "NULL"),
-        ("not_a_number", "denominator", "has_d AND d IS NULL", "NULL", "NULL"),
-        ("ratio_needs_numerator", "numerator", f"{ratio} AND NOT has_n", "key", "NULL"),
-        ("ratio_needs_denominator", "denominator", f"{ratio} AND NOT has_d", "key", "NULL"),
-        ("denominator_zero", "denominator", f"{ratio} AND d = 0", "NULL", "NULL"),
-        ("negative", "numerator", f"{ratio} AND n < 0", "NULL", "NULL"),
-        ("negative", "denominator", f"{ratio} AND d < 0", "NULL", "NULL"),
-        ("numerator_above_denominator", "numerator", capped, "d", "NULL"),
-        (
-            "value_disagrees",
-            "value",
-            f"{ratio} AND v IS NOT NULL AND d > 0 AND n >= 0 AND NOT ({capped})"
-            " AND abs(v - n / d * scale) > greatest(0.05, 0.005 * abs(n / d * scale))",
-            "n / d * scale",
-            "NULL",
-        ),
-        ("not_ratio", "numerator", f"{not_ratio} AND has_n", "key", "NULL"),
-        ("not_ratio", "denominator", f"{not_ratio} AND has_d", "key", "NULL"),
-        (
-            "below_min",
-            "value",
-            "key IS NOT NULL AND effective < min_value AND NOT (aggregation = 'ratio'"
-            " AND (n < 0 OR d < 0))",
-            "min_value",
-            "unit",
-        ),
-        (
-            "above_max",
-            "value",
-            f"key IS NOT NULL AND effective > max_value AND NOT ({capped})",
-            "max_value",
-            "unit",
-        ),
-    ]
-    if has_value_column:
-        numeric_rules.append(
-            ("value_missing", "value", f"{not_ratio} AND NOT has_v", "key", "NULL")
-        )
-    else:
-        numeric_rules.append(("value_column_missing", "value", f"{not_ratio}", "key", "NULL"))
-    texts = {
-        "value": "value_text",
-        "numerator": "numerator_text",
-        "denominator": "denominator_text",
-    }
-    for code, column, condition, p1, p2 in numeric_rules:
-        parts.append(
-            _ingest_part(
-                column,
-                f"r.{texts[column]}",
-                code,
-                p1,
-                p2,
-                f"FROM ingest_numeric r WHERE {condition}",
-            )
-        )
-
-    # the same project (or district), indicator, period and breakdown twice: when every
-    # distinct value is already written as we store it, grouping the text (by hash) is exact
-    # enough to rule duplicates out; any hit is confirmed on the normalised keys
+    # numbers and duplicates: one scan of every row says whether any row fails; only then are
+    # the failing rows picked out, rule by rule. Duplicates: when every distinct value is
+    # already written as it is stored, counting distinct hashes of the text rules them out
+    # (a hash collision only costs the exact check below); otherwise the normalised keys count.
     written_as_stored = not cur.execute(
         """
         SELECT (SELECT count(*) FROM ingest_dim_project WHERE raw IS DISTINCT FROM norm)
@@ -1845,15 +1803,86 @@ def ingest_errors(cur: duckdb.DuckDBPyConnection, *, has_value_column: bool) -> 
              + (SELECT greatest(count(*) - 1, 0) FROM ingest_dim_breakdown WHERE norm = '')
         """
     ).fetchone()[0]
-    keys = (
-        "SELECT hash(project, district, indicator, period, breakdown) AS h FROM ingest_raw"
+    text_duplicates = (
+        "count(*) - count(DISTINCT hash(project, district, indicator, period, breakdown))"
         if written_as_stored
-        else "SELECT hash(project_id, district_id, indicator, period, breakdown) AS h"
-        " FROM ingest_obs"
+        else "0"
     )
-    duplicated = cur.execute(
-        f"SELECT count(*) FROM (SELECT h FROM ({keys}) GROUP BY h HAVING count(*) > 1)"
-    ).fetchone()[0]
+    bad_numbers, duplicated = cur.execute(
+        f"SELECT count(*) FILTER (WHERE {_NUMERIC_BAD}), {text_duplicates} FROM {_NUMERIC_ROWS}"
+    ).fetchone()
+    if not written_as_stored:
+        duplicated = cur.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM ingest_obs"
+            " GROUP BY project_id, district_id, indicator, period, breakdown HAVING count(*) > 1)"
+        ).fetchone()[0]
+    if bad_numbers:
+        cur.execute(
+            f"CREATE OR REPLACE TEMP TABLE ingest_numeric AS"
+            f" SELECT * FROM {_NUMERIC_ROWS} WHERE {_NUMERIC_BAD}"
+        )
+        ratio = "key IS NOT NULL AND aggregation = 'ratio'"
+        not_ratio = "key IS NOT NULL AND aggregation <> 'ratio'"
+        capped = f"{ratio} AND share_capped AND d > 0 AND n >= 0 AND n > d"
+        numeric_rules = [
+            ("not_a_number", "value", "has_v AND v IS NULL", "NULL", "NULL"),
+            ("not_a_number", "numerator", "has_n AND n IS NULL", "NULL", "NULL"),
+            ("not_a_number", "denominator", "has_d AND d IS NULL", "NULL", "NULL"),
+            ("ratio_needs_numerator", "numerator", f"{ratio} AND NOT has_n", "key", "NULL"),
+            ("ratio_needs_denominator", "denominator", f"{ratio} AND NOT has_d", "key", "NULL"),
+            ("denominator_zero", "denominator", f"{ratio} AND d = 0", "NULL", "NULL"),
+            ("negative", "numerator", f"{ratio} AND n < 0", "NULL", "NULL"),
+            ("negative", "denominator", f"{ratio} AND d < 0", "NULL", "NULL"),
+            ("numerator_above_denominator", "numerator", capped, "d", "NULL"),
+            (
+                "value_disagrees",
+                "value",
+                f"{ratio} AND v IS NOT NULL AND d > 0 AND n >= 0 AND NOT ({capped})"
+                " AND abs(v - n / d * scale) > greatest(0.05, 0.005 * abs(n / d * scale))",
+                "n / d * scale",
+                "NULL",
+            ),
+            ("not_ratio", "numerator", f"{not_ratio} AND has_n", "key", "NULL"),
+            ("not_ratio", "denominator", f"{not_ratio} AND has_d", "key", "NULL"),
+            (
+                "below_min",
+                "value",
+                "key IS NOT NULL AND effective < min_value AND NOT (aggregation = 'ratio'"
+                " AND (n < 0 OR d < 0))",
+                "min_value",
+                "unit",
+            ),
+            (
+                "above_max",
+                "value",
+                f"key IS NOT NULL AND effective > max_value AND NOT ({capped})",
+                "max_value",
+                "unit",
+            ),
+        ]
+        if has_value_column:
+            numeric_rules.append(
+                ("value_missing", "value", f"{not_ratio} AND NOT has_v", "key", "NULL")
+            )
+        else:
+            numeric_rules.append(("value_column_missing", "value", f"{not_ratio}", "key", "NULL"))
+        texts = {
+            "value": "value_text",
+            "numerator": "numerator_text",
+            "denominator": "denominator_text",
+        }
+        for code, column, condition, p1, p2 in numeric_rules:
+            parts.append(
+                _ingest_part(
+                    column,
+                    f"r.{texts[column]}",
+                    code,
+                    p1,
+                    p2,
+                    f"FROM ingest_numeric r WHERE {condition}",
+                )
+            )
+
     if duplicated:
         cur.execute(
             """
@@ -1875,6 +1904,8 @@ def ingest_errors(cur: duckdb.DuckDBPyConnection, *, has_value_column: bool) -> 
                 "FROM ingest_duplicates x JOIN ingest_raw r ON r.rid = x.rid",
             )
         )
+    if not parts:
+        return pd.DataFrame(columns=["rid", "col", "value", "code", "p1", "p2"])
     return cur.execute(
         "SELECT * FROM (" + " UNION ALL ".join(parts) + ") ORDER BY rid, col, code"
     ).df()

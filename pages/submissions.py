@@ -3,7 +3,7 @@
 
 import streamlit as st
 
-from indicators import access
+from indicators import access, ingest
 from indicators.ui import data, reporting, session
 from indicators.ui.language import t
 
@@ -123,7 +123,7 @@ with st.container(border=True, key="submission_detail"):
         elif approve or reject:
             try:
                 reporting.review(actor, chosen, approve=bool(approve), comment=comment or "")
-            except (ValueError, LookupError) as problem:
+            except (ValueError, LookupError, ingest.IngestBusy) as problem:
                 st.error(reporting.plain(problem))
             else:
                 done = "submissions.approved" if approve else "submissions.rejected"

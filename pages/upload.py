@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from indicators import access, store
+from indicators import access, ingest, store
 from indicators.ui import data, reporting, session
 from indicators.ui.language import current, t
 
@@ -126,7 +126,11 @@ if failures is not None and not failures.empty:
 # 4. submit: one transaction, a pending submission
 st.subheader(t("upload.submit_header"))
 if st.button(t("upload.submit"), type="primary", icon=":material/send:", key="upload_submit"):
-    result = reporting.submit(actor, content, uploaded.name)
+    try:
+        result = reporting.submit(actor, content, uploaded.name)
+    except ingest.IngestBusy as busy:
+        st.error(reporting.plain(busy))
+        st.stop()
     if result.stored:
         st.success(
             t(
