@@ -694,7 +694,7 @@ def targets(
     )
 
 
-def effective_observations_sql(include_pending: bool = False) -> str:
+def effective_observations_sql(include_pending: bool = False, condition: str | None = None) -> str:
     """The observations that count: per key, the latest approved row (or pending, if asked).
 
     A correction never overwrites; it wins here because it was approved later.
@@ -703,46 +703,10 @@ def effective_observations_sql(include_pending: bool = False) -> str:
     return f"""
         SELECT o.*, s.status, s.status = 'pending' AS pending, s.organisation_id
         FROM observation o JOIN submission s ON s.id = o.submission_id
-        WHERE s.status IN ({statuses})
+        WHERE s.status IN ({statuses}) {f"AND ({condition})" if condition else ""}
         QUALIFY row_number() OVER (
             PARTITION BY o.indicator, o.district_id, o.project_id, o.period, o.breakdown, o.series
             ORDER BY s.status = 'pending' DESC, s.reviewed_at DESC NULLS LAST, o.id DESC) = 1
-    """
-
-
-def _district_series_sql(include_pending: bool) -> str:
-    """Yearly district figures; parameters $indicator and $district (NULL for all)."""
-    return f"""
-        WITH eff AS ({effective_observations_sql(include_pending)}),
-        agg AS (
-            SELECT e.district_id AS district, e.indicator, e.year, e.breakdown, e.series,
-                   e.project_id IS NULL AS district_level,
-                   sum(e.value) AS v_sum, avg(e.value) AS v_mean,
-                   sum(e.numerator) AS numerator, sum(e.denominator) AS denominator,
-                   count(DISTINCT e.project_id) AS projects, count(*) AS rows,
-                   bool_or(e.pending) AS pending, bool_or(e.synthetic) AS synthetic,
-                   min(e.source) AS source,
-                   -- a note describes one published figure; an aggregate of projects has none
-                   CASE WHEN count(*) = 1 THEN min(e.comment) END AS note,
-                   max(e.period) AS last_period
-            FROM eff e
-            WHERE ($indicator IS NULL OR e.indicator = $indicator)
-              AND ($district IS NULL OR e.district_id = $district)
-            GROUP BY ALL
-        )
-        SELECT a.district, a.indicator, a.year, a.breakdown, a.series,
-               CASE
-                 WHEN i.aggregation = 'ratio' AND a.denominator IS NOT NULL AND a.denominator <> 0
-                   THEN a.numerator / a.denominator * i.scale
-                 WHEN i.aggregation = 'sum' THEN a.v_sum
-                 ELSE a.v_mean
-               END AS value,
-               a.numerator, a.denominator, a.projects, a.rows, a.district_level,
-               a.pending, a.synthetic, a.source, a.note, a.last_period, i.unit
-        FROM agg a JOIN indicator i ON i.key = a.indicator
-        QUALIFY row_number() OVER (
-            PARTITION BY a.district, a.indicator, a.year, a.breakdown, a.series
-            ORDER BY a.district_level DESC) = 1
     """
 
 
@@ -759,9 +723,12 @@ def district_series(
     sum(denominator) x scale, never an average of percentages; mean). A district-level row
     (a survey, a published figure) takes precedence over project aggregates for the same key.
     """
-    sql = f"""{_district_series_sql(include_pending)}
-        ORDER BY a.district, a.indicator, a.breakdown, a.series, a.year"""
-    return query(con, sql, {"indicator": indicator, "district": district})
+    return district_figures(
+        con,
+        districts=None if district is None else [district],
+        indicators=None if indicator is None else [indicator],
+        include_pending=include_pending,
+    )
 
 
 def series_endpoints(
@@ -778,7 +745,7 @@ def series_endpoints(
     whole history into Python. `sum` indicators with breakdowns are totalled first
     (breakdown '')."""
     sql = f"""
-        WITH ds AS ({_district_series_sql(include_pending)}),
+        WITH ds AS ({_district_figures_sql(include_pending, headline_only=True)}),
         head AS (
             SELECT ds.*, i.aggregation = 'sum' AND ds.breakdown <> '' AS summed
             FROM ds JOIN indicator i ON i.key = ds.indicator
@@ -807,7 +774,12 @@ def series_endpoints(
         GROUP BY district, indicator, breakdown
         ORDER BY district, indicator, breakdown
     """
-    return query(con, sql, {"indicator": indicator, "district": district, "base": base_year})
+    params = {
+        "indicators": None if indicator is None else [indicator],
+        "districts": None if district is None else [district],
+        "base": base_year,
+    }
+    return query(con, sql, params)
 
 
 def latest_district_values(
@@ -1152,18 +1124,6 @@ def publish_snapshot(
 # districts and indicators, so a page of 50 districts is one query, not 50.
 
 
-def _effective_sql(include_pending: bool, condition: str | None = None) -> str:
-    """effective_observations_sql, with `condition` on the observation applied before its
-    window. Only for conditions on what the window partitions by (or follows from it, as the
-    year from the period), which cannot change which row wins."""
-    sql = effective_observations_sql(include_pending)
-    if condition:
-        anchor = "WHERE s.status IN"
-        assert anchor in sql, "effective_observations_sql changed: update _effective_sql"
-        sql = sql.replace(anchor, f"WHERE ({condition}) AND s.status IN", 1)
-    return sql
-
-
 def _district_figures_sql(
     include_pending: bool, headline_only: bool, one_year: bool = False
 ) -> str:
@@ -1172,7 +1132,7 @@ def _district_figures_sql(
     series = "AND e.series = ''" if headline_only else ""
     condition = "o.year = $year" if one_year else None
     return f"""
-        WITH eff AS ({_effective_sql(include_pending, condition)}),
+        WITH eff AS ({effective_observations_sql(include_pending, condition)}),
         agg AS (
             SELECT e.district_id AS district, e.indicator, e.year, e.breakdown, e.series,
                    e.project_id IS NULL AS district_level,
@@ -1180,8 +1140,9 @@ def _district_figures_sql(
                    sum(e.numerator) AS numerator, sum(e.denominator) AS denominator,
                    count(DISTINCT e.project_id) AS projects, count(*) AS rows,
                    bool_or(e.pending) AS pending, bool_or(e.synthetic) AS synthetic,
-                   string_agg(DISTINCT e.source, ' ; ') AS source,
-                   string_agg(DISTINCT e.comment, ' ; ') AS note,
+                   min(e.source) AS source,
+                   -- a note describes one published figure; an aggregate of projects has none
+                   CASE WHEN count(*) = 1 THEN min(e.comment) END AS note,
                    max(e.period) AS last_period
             FROM eff e
             WHERE ($indicators IS NULL OR list_contains($indicators, e.indicator))
