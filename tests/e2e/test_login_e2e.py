@@ -19,15 +19,22 @@ REPORTING = {"upload", "submissions", "projects"}
 PUBLIC_ONLY_GETS_NONE_OF = ADMINISTRATION | REPORTING
 
 IDENTITIES = {
-    "official@demo.city": {"has": ADMINISTRATION, "lacks": set(), "org": None},
-    "developer-a@demo.dev": {"has": set(), "lacks": ADMINISTRATION, "org": "aalto-rakennus"},
-    "developer-b@demo.dev": {"has": set(), "lacks": ADMINISTRATION, "org": "bjork-bygg"},
+    "official@demo.city": {"has": ADMINISTRATION | REPORTING, "lacks": set(), "org": None},
+    "developer-a@demo.dev": {"has": REPORTING, "lacks": ADMINISTRATION, "org": "aalto-rakennus"},
+    "developer-b@demo.dev": {"has": REPORTING, "lacks": ADMINISTRATION, "org": "bjork-bygg"},
 }
 
 
-def menu(page) -> set[str]:
-    """The pages in the sidebar menu, by their address (the same in every language)."""
-    links = page.locator("[data-testid='stSidebarNav'] a[data-testid='stSidebarNavLink']")
+NAV_LINKS = "[data-testid='stSidebarNav'] a[data-testid='stSidebarNavLink']"
+
+
+def menu(page, *, expecting: set[str] = frozenset()) -> set[str]:
+    """The pages in the sidebar menu, by their address (the same in every language), once the
+    menu is drawn and holds the pages `expecting` (the menu arrives a moment after the rest)."""
+    page.locator(NAV_LINKS).first.wait_for()
+    for address in expecting:
+        page.locator(f"{NAV_LINKS}[href$='/{address}']").wait_for()
+    links = page.locator(NAV_LINKS)
     return {urlparse(href).path.strip("/") or "" for href in _hrefs(links)}
 
 
@@ -57,7 +64,7 @@ def test_demo_identity_logs_in_gets_its_menu_and_logs_out(page, auth_app_url, em
     assert email in who
     if expected["org"]:
         assert expected["org"] in who
-    pages = menu(page)
+    pages = menu(page, expecting=expected["has"])
     assert expected["has"] <= pages, pages
     assert not expected["lacks"] & pages, pages
     wait_for_app(page)
