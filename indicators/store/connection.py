@@ -1,0 +1,236 @@
+"""Open, migrate and write to the database: connections, the migration list, transactions
+that bump the data version, the audit row, and the two read helpers every other module uses."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+DEFAULT_DB = Path(__file__).resolve().parents[2] / "data" / "indicators.duckdb"
+
+
+class ReadOnlyError(PermissionError):
+    """A write was attempted on a database opened read-only (public mode)."""
+
+
+def db_path() -> Path:
+    return Path(os.environ.get("INDICATORS_DB") or DEFAULT_DB)
+
+
+def public_mode() -> bool:
+    return os.environ.get("INDICATORS_PUBLIC", "").strip().lower() in {"1", "true", "yes"}
+
+
+# --------------------------------------------------------------------------- migrations
+# Numbered, append-only: never edit a released migration, add the next one.
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (
+        1,
+        "core schema",
+        """
+        CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value BIGINT NOT NULL);
+        INSERT INTO meta VALUES ('data_version', 0) ON CONFLICT DO NOTHING;
+
+        CREATE TABLE IF NOT EXISTS theme (
+            key VARCHAR PRIMARY KEY, name_en VARCHAR NOT NULL, name_fi VARCHAR, name_sv VARCHAR,
+            position INTEGER NOT NULL DEFAULT 0);
+
+        CREATE TABLE IF NOT EXISTS indicator (
+            key VARCHAR PRIMARY KEY, theme VARCHAR NOT NULL,
+            name_en VARCHAR NOT NULL, name_fi VARCHAR, name_sv VARCHAR,
+            unit VARCHAR NOT NULL, direction VARCHAR NOT NULL, aggregation VARCHAR NOT NULL,
+            resolution VARCHAR NOT NULL DEFAULT 'year', breakdowns VARCHAR[] NOT NULL DEFAULT [],
+            breakdown_names JSON, min_value DOUBLE, max_value DOUBLE, scale DOUBLE DEFAULT 1,
+            numerator_en VARCHAR, denominator_en VARCHAR, labels JSON,
+            definition_en VARCHAR, definition_fi VARCHAR, definition_sv VARCHAR,
+            source VARCHAR, source_url VARCHAR, per_resident BOOLEAN DEFAULT false,
+            position INTEGER NOT NULL DEFAULT 0);
+
+        CREATE TABLE IF NOT EXISTS district (
+            id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, city VARCHAR, country VARCHAR,
+            kind VARCHAR NOT NULL DEFAULT 'district', synthetic BOOLEAN NOT NULL DEFAULT false,
+            description VARCHAR, source_url VARCHAR);
+
+        CREATE TABLE IF NOT EXISTS organisation (
+            id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL,
+            synthetic BOOLEAN NOT NULL DEFAULT false);
+
+        CREATE TABLE IF NOT EXISTS project (
+            id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, district_id VARCHAR NOT NULL,
+            organisation_id VARCHAR NOT NULL, gross_floor_area DOUBLE,
+            synthetic BOOLEAN NOT NULL DEFAULT false);
+
+        CREATE SEQUENCE IF NOT EXISTS target_seq;
+        CREATE TABLE IF NOT EXISTS target (
+            id BIGINT PRIMARY KEY DEFAULT nextval('target_seq'),
+            indicator VARCHAR NOT NULL, district_id VARCHAR, project_id VARCHAR,
+            breakdown VARCHAR NOT NULL DEFAULT '', year INTEGER, value DOUBLE NOT NULL,
+            comparator VARCHAR NOT NULL DEFAULT '>=', baseline_year INTEGER,
+            baseline_value DOUBLE, source VARCHAR);
+
+        CREATE SEQUENCE IF NOT EXISTS submission_seq;
+        CREATE TABLE IF NOT EXISTS submission (
+            id BIGINT PRIMARY KEY DEFAULT nextval('submission_seq'),
+            organisation_id VARCHAR, submitted_by VARCHAR NOT NULL,
+            submitted_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            file_name VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, row_count BIGINT NOT NULL,
+            status VARCHAR NOT NULL DEFAULT 'pending', reviewer VARCHAR,
+            reviewed_at TIMESTAMP, comment VARCHAR, kind VARCHAR NOT NULL DEFAULT 'upload');
+
+        -- no primary key: observations are only ever appended, ids come from the sequence,
+        -- and an index would slow the million-row imports down for nothing
+        CREATE SEQUENCE IF NOT EXISTS observation_seq;
+        CREATE TABLE IF NOT EXISTS observation (
+            id BIGINT NOT NULL DEFAULT nextval('observation_seq'),
+            submission_id BIGINT NOT NULL, indicator VARCHAR NOT NULL,
+            district_id VARCHAR NOT NULL, project_id VARCHAR,
+            period VARCHAR NOT NULL, year SMALLINT NOT NULL, month TINYINT,
+            breakdown VARCHAR NOT NULL DEFAULT '', series VARCHAR NOT NULL DEFAULT '',
+            value DOUBLE, numerator DOUBLE, denominator DOUBLE, unit VARCHAR,
+            comment VARCHAR, source VARCHAR, supersedes BIGINT,
+            synthetic BOOLEAN NOT NULL DEFAULT false);
+
+        CREATE TABLE IF NOT EXISTS app_user (
+            email VARCHAR PRIMARY KEY, role VARCHAR NOT NULL, organisation_id VARCHAR,
+            name VARCHAR, added_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            added_by VARCHAR);
+
+        CREATE SEQUENCE IF NOT EXISTS audit_seq;
+        CREATE TABLE IF NOT EXISTS audit (
+            id BIGINT PRIMARY KEY DEFAULT nextval('audit_seq'),
+            "at" TIMESTAMP NOT NULL DEFAULT current_timestamp, actor VARCHAR NOT NULL,
+            action VARCHAR NOT NULL, entity VARCHAR, detail JSON);
+        """,
+    ),
+    (
+        2,
+        "submission lookup by content hash",
+        "CREATE INDEX IF NOT EXISTS submission_sha ON submission (sha256);",
+    ),
+]
+
+
+def _ensure_migration_table(cur: duckdb.DuckDBPyConnection) -> None:
+    cur.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migration ("
+        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+        " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
+    )
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    with con.cursor() as cur:
+        exists = cur.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migration'"
+        ).fetchone()[0]
+        if not exists:
+            return 0
+        return cur.execute("SELECT coalesce(max(version), 0) FROM schema_migration").fetchone()[0]
+
+
+def migrate(con: duckdb.DuckDBPyConnection, migrations=None) -> list[int]:
+    """Apply the migrations this database has not seen; return the versions applied."""
+    migrations = MIGRATIONS if migrations is None else migrations
+    applied = []
+    with con.cursor() as cur:
+        _ensure_migration_table(cur)
+        done = {row[0] for row in cur.execute("SELECT version FROM schema_migration").fetchall()}
+        for version, name, sql in migrations:
+            if version in done:
+                continue
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                cur.execute(sql)
+                cur.execute(
+                    "INSERT INTO schema_migration (version, name) VALUES (?, ?)", [version, name]
+                )
+                cur.execute("COMMIT")
+            except Exception:
+                cur.execute("ROLLBACK")
+                raise
+            applied.append(version)
+    return applied
+
+
+def connect(
+    path: Path | str | None = None, *, read_only: bool | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Open (and, when writable, create and migrate) the database.
+
+    Public mode (INDICATORS_PUBLIC=1) opens read-only unless told otherwise.
+    """
+    path = Path(path) if path is not None else db_path()
+    if read_only is None:
+        read_only = public_mode()
+    if read_only:
+        if not path.exists():
+            raise FileNotFoundError(f"database {path} does not exist")
+        return duckdb.connect(str(path), read_only=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    migrate(con)
+    return con
+
+
+def is_read_only(con: duckdb.DuckDBPyConnection) -> bool:
+    with con.cursor() as cur:
+        return cur.execute("SELECT current_setting('access_mode')").fetchone()[0] == "read_only"
+
+
+# --------------------------------------------------------------------------- writes
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor inside one transaction that bumps the data version; all or nothing."""
+    if is_read_only(con):
+        raise ReadOnlyError("the database is open read-only (public mode): nothing can be written")
+    cur = con.cursor()
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        cur.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")
+        yield cur
+        cur.execute("COMMIT")
+    except BaseException:
+        with suppress(duckdb.Error):
+            cur.execute("ROLLBACK")
+        raise
+    finally:
+        cur.close()
+
+
+def audit(
+    cur: duckdb.DuckDBPyConnection, actor: str, action: str, entity: str, detail: dict | None = None
+) -> None:
+    cur.execute(
+        "INSERT INTO audit (actor, action, entity, detail) VALUES (?, ?, ?, ?)",
+        [actor, action, entity, json.dumps(detail or {}, default=str, ensure_ascii=False)],
+    )
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> int:
+    with con.cursor() as cur:
+        return cur.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0]
+
+
+def query(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None
+) -> pd.DataFrame:
+    """Run a read on its own cursor and return a DataFrame.
+
+    Goes through Arrow: several times faster than .df() for large results.
+    """
+    with con.cursor() as cur:
+        return cur.execute(sql, params or []).arrow().read_all().to_pandas()
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
+    with con.cursor() as cur:
+        row = cur.execute(sql, params or []).fetchone()
+        return row[0] if row else None

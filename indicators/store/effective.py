@@ -1,0 +1,59 @@
+"""Which observation counts: the latest approved one per key (pending too when asked), and the
+yearly district figure built from them by each indicator's aggregation rule."""
+
+from __future__ import annotations
+
+
+def effective_observations_sql(include_pending: bool = False, condition: str | None = None) -> str:
+    """The observations that count: per key, the latest approved row (or pending, if asked).
+
+    A correction never overwrites; it wins here because it was approved later.
+    """
+    statuses = "'approved', 'pending'" if include_pending else "'approved'"
+    return f"""
+        SELECT o.*, s.status, s.status = 'pending' AS pending, s.organisation_id
+        FROM observation o JOIN submission s ON s.id = o.submission_id
+        WHERE s.status IN ({statuses}) {f"AND ({condition})" if condition else ""}
+        QUALIFY row_number() OVER (
+            PARTITION BY o.indicator, o.district_id, o.project_id, o.period, o.breakdown, o.series
+            ORDER BY s.status = 'pending' DESC, s.reviewed_at DESC NULLS LAST, o.id DESC) = 1
+    """
+
+
+def district_figures_sql(include_pending: bool, headline_only: bool, one_year: bool = False) -> str:
+    """district_series' SQL with list filters ($districts, $indicators: NULL means all) and,
+    with `one_year`, only the year $year (filtered before the window: one year stays small)."""
+    series = "AND e.series = ''" if headline_only else ""
+    condition = "o.year = $year" if one_year else None
+    return f"""
+        WITH eff AS ({effective_observations_sql(include_pending, condition)}),
+        agg AS (
+            SELECT e.district_id AS district, e.indicator, e.year, e.breakdown, e.series,
+                   e.project_id IS NULL AS district_level,
+                   sum(e.value) AS v_sum, avg(e.value) AS v_mean,
+                   sum(e.numerator) AS numerator, sum(e.denominator) AS denominator,
+                   count(DISTINCT e.project_id) AS projects, count(*) AS rows,
+                   bool_or(e.pending) AS pending, bool_or(e.synthetic) AS synthetic,
+                   min(e.source) AS source,
+                   -- a note describes one published figure; an aggregate of projects has none
+                   CASE WHEN count(*) = 1 THEN min(e.comment) END AS note,
+                   max(e.period) AS last_period
+            FROM eff e
+            WHERE ($indicators IS NULL OR list_contains($indicators, e.indicator))
+              AND ($districts IS NULL OR list_contains($districts, e.district_id)) {series}
+            GROUP BY ALL
+        )
+        SELECT a.district, a.indicator, a.year, a.breakdown, a.series,
+               CASE
+                 WHEN i.aggregation = 'ratio' AND a.denominator IS NOT NULL AND a.denominator <> 0
+                   THEN a.numerator / a.denominator * i.scale
+                 WHEN i.aggregation = 'sum' THEN a.v_sum
+                 ELSE a.v_mean
+               END AS value,
+               a.numerator, a.denominator, a.projects, a.rows, a.district_level,
+               a.pending, a.synthetic, a.source, a.note, a.last_period, i.unit
+        FROM agg a JOIN indicator i ON i.key = a.indicator
+        QUALIFY row_number() OVER (
+            PARTITION BY a.district, a.indicator, a.year, a.breakdown, a.series
+            ORDER BY a.district_level DESC) = 1
+    """
