@@ -33,8 +33,15 @@ fmt: $(VENV)/.dev
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-bench: $(VENV)/.dev
+SCALE := bench/out/scale.duckdb
+
+$(SCALE): | $(VENV)/.dev
 	$(PY) bench/build_scale.py
+
+# the numbers in the closing notes: pages on the scale database, then the ingest ratio
+bench: $(VENV)/.dev $(SCALE)
+	INDICATORS_DB=$(SCALE) $(PY) bench/pages.py --repeat 5
+	$(PY) bench/ingest.py
 
 clean-db:
 	rm -f $(DB) $(DB).wal

@@ -4,14 +4,16 @@ with empty caches (cold) and again with warm caches, through streamlit.testing's
     .venv/bin/python bench/build_scale.py                # once: bench/out/scale.duckdb
     INDICATORS_DB=bench/out/scale.duckdb .venv/bin/python bench/pages.py [--repeat 3]
 
-Cold clears st.cache_data (and reopens nothing else: the connection is a resource, as in a
-served app after its first visitor). Warm is the median of --repeat further runs. Not part of
-the test run; the numbers go in closing notes.
+Cold clears st.cache_data and st.cache_resource, so the run reopens the database and reads
+everything afresh (the operating system's file cache stays warm, as on a running server).
+Warm is the median of --repeat further runs. Not part of the test run; the numbers go in
+closing notes.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import statistics
 import sys
@@ -86,6 +88,13 @@ def _app(role: str | None) -> AppTest:
     return at
 
 
+def _quiet() -> None:
+    """AppTest outside a server logs a warning per run ("missing ScriptRunContext"): not news."""
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith("streamlit"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def _timed_run(at: AppTest) -> float:
     started = time.perf_counter()
     at.run()
@@ -98,12 +107,15 @@ def _timed_run(at: AppTest) -> float:
 def measure(page: str, role: str | None, params: dict, repeat: int) -> tuple[float, float]:
     at = _app(role)
     at.query_params["lang"] = "en"
+    _quiet()
     at.run()  # the default page, to get a session with the role's pages
     for key, value in params.items():
         at.query_params[key] = value
     if page != "pages/overview.py":
         at.switch_page(page)
     st.cache_data.clear()
+    st.cache_resource.clear()
+    _quiet()
     cold = _timed_run(at)
     warm = statistics.median(_timed_run(at) for _ in range(repeat))
     return cold, warm
