@@ -17,34 +17,8 @@ from pydantic import ValidationError
 from indicators import store
 from indicators.models import District, Organisation, Project, RowError, Target
 
-TARGET_COLUMNS = [
-    "id",
-    "indicator",
-    "district_id",
-    "project_id",
-    "breakdown",
-    "year",
-    "value",
-    "comparator",
-    "baseline_year",
-    "baseline_value",
-    "source",
-]
-
-REFERENCE_COLUMNS: dict[str, list[str]] = {
-    "district": [
-        "id",
-        "name",
-        "city",
-        "country",
-        "kind",
-        "synthetic",
-        "description",
-        "source_url",
-    ],
-    "organisation": ["id", "name", "synthetic"],
-    "project": ["id", "name", "district_id", "organisation_id", "gross_floor_area", "synthetic"],
-}
+TARGET_COLUMNS = ["id", *store.TARGET_COLUMNS]
+REFERENCE_COLUMNS = store.REFERENCE_COLUMNS
 _MODELS = {"district": District, "organisation": Organisation, "project": Project}
 # what a row references, and what references a row (table, column), to refuse dangling links
 _REFERENCED_BY: dict[str, list[tuple[str, str]]] = {
@@ -337,10 +311,10 @@ def validate_reference(
         seen.setdefault(record["id"], number)
         errors += row_errors
         clean.append(record)
-    existing = set(store.query(con, f"SELECT id FROM {table}")["id"])
+    existing = store.reference_ids(con, table)
     for gone in sorted(existing - set(seen)):
         for other, column in _REFERENCED_BY[table]:
-            uses = store.scalar(con, f"SELECT count(*) FROM {other} WHERE {column} = ?", [gone])
+            uses = store.references_to(con, other, column, gone)
             if uses:
                 errors.append(
                     RowError(

@@ -19,10 +19,15 @@ Conventions
 """
 
 from .admin import (
-    ADMIN_TARGET_COLUMNS,
+    REFERENCE_COLUMNS,
+    TARGET_COLUMNS,
     audit_facets,
     audit_log,
+    editable_reference,
+    editable_targets,
     publish_snapshot,
+    reference_ids,
+    references_to,
     replace_reference,
     replace_targets,
 )
@@ -147,7 +152,12 @@ __all__ = [
     "data_sources",
     "districts_reporting",
     "indicator_years",
-    "ADMIN_TARGET_COLUMNS",
+    "REFERENCE_COLUMNS",
+    "TARGET_COLUMNS",
+    "editable_reference",
+    "editable_targets",
+    "reference_ids",
+    "references_to",
     "audit_log",
     "audit_facets",
     "replace_targets",

@@ -9,13 +9,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from .connection import audit, connect, query, transaction
+from .connection import audit, connect, query, scalar, transaction
 
 # ---- administration (access, targets, audit, publish)
 # Permission checks are indicators.access's job and validation indicators.editing's; these are
 # the reads and writes. Every write is one transaction with one audit row per changed row.
 
-ADMIN_TARGET_COLUMNS = [
+TARGET_COLUMNS = [
     "indicator",
     "district_id",
     "project_id",
@@ -27,7 +27,7 @@ ADMIN_TARGET_COLUMNS = [
     "baseline_value",
     "source",
 ]
-ADMIN_REFERENCE_COLUMNS: dict[str, list[str]] = {
+REFERENCE_COLUMNS: dict[str, list[str]] = {
     "district": [
         "id",
         "name",
@@ -41,6 +41,31 @@ ADMIN_REFERENCE_COLUMNS: dict[str, list[str]] = {
     "organisation": ["id", "name", "synthetic"],
     "project": ["id", "name", "district_id", "organisation_id", "gross_floor_area", "synthetic"],
 }
+
+
+def editable_targets(con: duckdb.DuckDBPyConnection, *, requirements: bool) -> pd.DataFrame:
+    """District targets, or project requirements, as the officials' table shows them (with id)."""
+    scope = "project_id IS NOT NULL" if requirements else "project_id IS NULL"
+    return query(
+        con,
+        f"SELECT id, {', '.join(TARGET_COLUMNS)} FROM target WHERE {scope}"
+        " ORDER BY coalesce(district_id, project_id), indicator, breakdown, year NULLS FIRST, id",
+    )
+
+
+def editable_reference(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
+    columns = REFERENCE_COLUMNS[table]  # also the allow-list of table names
+    return query(con, f"SELECT {', '.join(columns)} FROM {table} ORDER BY id")
+
+
+def reference_ids(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    REFERENCE_COLUMNS[table]  # the allow-list of table names
+    return set(query(con, f"SELECT id FROM {table}")["id"])
+
+
+def references_to(con: duckdb.DuckDBPyConnection, table: str, column: str, value: str) -> int:
+    """How many rows of `table` point at `value` through `column` (a fixed pair, not user input)."""
+    return scalar(con, f"SELECT count(*) FROM {table} WHERE {column} = ?", [value])
 
 
 def audit_log(
@@ -118,7 +143,7 @@ def replace_targets(
     """Make the district targets (or project requirements) equal to `frame` (validated rows;
     `id` blank for new ones). Each added, changed and removed target gets its own audit row."""
     scope = "project_id IS NOT NULL" if requirements else "project_id IS NULL"
-    columns = ADMIN_TARGET_COLUMNS
+    columns = TARGET_COLUMNS
     kind = "requirement" if requirements else "target"
     edited = frame.reindex(columns=["id", *columns])
     with con.cursor() as cur:
@@ -169,7 +194,7 @@ def replace_reference(
 ) -> dict[str, int]:
     """Make the districts, organisations or projects equal to `frame` (validated rows, keyed by
     id). A row still referred to is never removed (the transaction fails whole)."""
-    columns = ADMIN_REFERENCE_COLUMNS[table]
+    columns = REFERENCE_COLUMNS[table]
     with con.cursor() as cur:
         current = cur.execute(f"SELECT {', '.join(columns)} FROM {table}").df()
     before = _rows_by_id(current, "id", columns)

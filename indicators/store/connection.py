@@ -189,9 +189,15 @@ def is_read_only(con: duckdb.DuckDBPyConnection) -> bool:
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """A cursor inside one transaction that bumps the data version; all or nothing."""
-    if is_read_only(con):
+    with con.cursor() as cur, transaction_on(cur):
+        yield cur
+
+
+@contextmanager
+def transaction_on(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Like transaction(), on this very cursor: for work whose temp tables live on the cursor."""
+    if is_read_only(cur):
         raise ReadOnlyError("the database is open read-only (public mode): nothing can be written")
-    cur = con.cursor()
     cur.execute("BEGIN TRANSACTION")
     try:
         cur.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")
@@ -201,8 +207,6 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         with suppress(duckdb.Error):
             cur.execute("ROLLBACK")
         raise
-    finally:
-        cur.close()
 
 
 def audit(

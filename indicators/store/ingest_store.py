@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from .changes import KEY_JOIN, changes_sql, effective_for_sql, requirement_failures_sql
-from .connection import ReadOnlyError, audit, is_read_only, query
+from .connection import audit, query, transaction_on
 from .effective import effective_observations_sql
 from .ingest_checks import sql_text
 from .submissions import create_submission
@@ -28,22 +26,6 @@ def ingest_preview(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def ingest_requirement_failures(cur: duckdb.DuckDBPyConnection, limit: int = 1000) -> pd.DataFrame:
     return cur.execute(f"{requirement_failures_sql('ingest_obs')} LIMIT {int(limit)}").df()
-
-
-@contextmanager
-def _transaction_on(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Like transaction(), on this very cursor (its temp tables are visible inside)."""
-    if is_read_only(cur):
-        raise ReadOnlyError("the database is open read-only (public mode): nothing can be written")
-    cur.execute("BEGIN TRANSACTION")
-    try:
-        cur.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")
-        yield cur
-        cur.execute("COMMIT")
-    except BaseException:
-        with suppress(duckdb.Error):
-            cur.execute("ROLLBACK")
-        raise
 
 
 class _SameContent(Exception):
@@ -70,7 +52,7 @@ def ingest_store(
     lets DuckDB write row groups in parallel (its batch insert), faster than the joins' order.
     """
     try:
-        with _transaction_on(cur):
+        with transaction_on(cur):
             earlier = cur.execute(
                 "SELECT id, status, submitted_by, submitted_at, file_name FROM submission"
                 " WHERE sha256 = ? AND status <> 'rejected' ORDER BY id LIMIT 1",

@@ -8,6 +8,7 @@ import json
 import duckdb
 import pandas as pd
 
+from .admin import TARGET_COLUMNS
 from .connection import audit, transaction
 
 # --------------------------------------------------------------------------- reference data
@@ -90,18 +91,7 @@ def sync_catalog(con: duckdb.DuckDBPyConnection, catalog, actor: str = "system")
             }
             for t in catalog.targets
         ],
-        columns=[
-            "indicator",
-            "district_id",
-            "project_id",
-            "breakdown",
-            "year",
-            "value",
-            "comparator",
-            "baseline_year",
-            "baseline_value",
-            "source",
-        ],
+        columns=TARGET_COLUMNS,
     )
     with con.cursor() as cur:
         changed = {

@@ -12,7 +12,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from indicators import access, editing, store
+from indicators import access, store
 from indicators.ui import data
 
 # ----------------------------------------------------------------------------- cached reads
@@ -30,26 +30,17 @@ def _organisations(version: data.Version) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _targets(version: data.Version, requirements: bool) -> pd.DataFrame:
-    columns = ", ".join(editing.TARGET_COLUMNS)
-    scope = "project_id IS NOT NULL" if requirements else "project_id IS NULL"
-    return store.query(
-        data.con(),
-        f"SELECT {columns} FROM target WHERE {scope}"
-        " ORDER BY coalesce(district_id, project_id), indicator, breakdown, year NULLS FIRST, id",
-    )
+    return store.editable_targets(data.con(), requirements=requirements)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _reference(version: data.Version, table: str) -> pd.DataFrame:
-    columns = ", ".join(editing.REFERENCE_COLUMNS[table])
-    return store.query(data.con(), f"SELECT {columns} FROM {table} ORDER BY id")
+    return store.editable_reference(data.con(), table)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _indicators(version: data.Version) -> pd.DataFrame:
-    return store.query(
-        data.con(), "SELECT key, unit, direction, breakdowns FROM indicator ORDER BY key"
-    )
+    return store.indicators(data.con())[["key", "unit", "direction", "breakdowns"]]
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
