@@ -35,6 +35,8 @@ TEXT_COLOUR = "#1F1F1F"  # 16:1 on white
 GRID_COLOUR = "#D9D9D9"
 HIGHLIGHT = PALETTE[1]
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "hexagon", "cross")
+# a flagged point (pending approval, provisional year): an open ring or square around it
+MARK_SYMBOLS = ("circle-open", "square-open", "diamond-open")
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 PATTERNS = ("", "/", "x", ".", "\\", "+", "-", "|")
 
@@ -110,9 +112,11 @@ def time_series(
     targets: Iterable[Mapping] = (),
     trajectories: Mapping[str, Mapping[int, float]] | None = None,
     trajectory_label: str = "trend",
-    pending_label: str = "pending",
+    marks: Mapping[str, str] | None = None,
 ) -> go.Figure:
-    """Lines per `label` over `year` (columns label, year, value, optionally pending).
+    """Lines per `label` over `year` (columns label, year, value, and the flag columns named in
+    `marks`). `marks`: flag column -> legend text ("pending": "pending approval"); the points
+    where a flag is true get an open marker of their own shape, so it reads without colour.
 
     `targets`: dicts with label, value and optionally year -- a black dashed line from the
     first year shown to the target year (or across the chart). `trajectories`: label ->
@@ -134,17 +138,19 @@ def time_series(
                 "marker": {"symbol": SYMBOLS[n % len(SYMBOLS)], "size": 8},
             }
         )
-        if "pending" in part and part["pending"].any():
-            waiting = part[part["pending"].astype(bool)]
+        for (flag, text), symbol in zip((marks or {}).items(), MARK_SYMBOLS, strict=False):
+            if flag not in part or not part[flag].fillna(False).astype(bool).any():
+                continue
+            flagged = part[part[flag].fillna(False).astype(bool)]
             traces.append(
                 {
                     "type": "scatter",
-                    "x": waiting["year"].tolist(),
-                    "y": waiting["value"].tolist(),
-                    "name": f"{label}: {pending_label}",
+                    "x": flagged["year"].tolist(),
+                    "y": flagged["value"].tolist(),
+                    "name": f"{label}: {text}",
                     "mode": "markers",
                     "marker": {
-                        "symbol": "circle-open",
+                        "symbol": symbol,
                         "size": 16,
                         "color": colour_of[label],
                         "line": {"width": 2},
@@ -277,9 +283,11 @@ def bars_by_year(
     y_title: str,
     lang: str = "en",
     stacked: bool = True,
+    marked_years: Mapping[int, str] | None = None,
 ) -> go.Figure:
     """Bars per year, one trace per `label` (columns year, label, value): stacked sectors or
-    grouped breakdowns; each label has its own colour and fill pattern."""
+    grouped breakdowns; each label has its own colour and fill pattern. `marked_years`:
+    year -> a word written above that year's bars (e.g. "provisional")."""
     traces = []
     for n, label in enumerate(_labels(frame)):
         part = frame[frame["label"] == label].sort_values("year")
@@ -297,8 +305,21 @@ def bars_by_year(
             }
         )
     one_year = len(set(frame["year"])) <= 1 if "year" in frame else True
+    heights = frame.groupby("year")["value"].sum() if stacked and not frame.empty else None
+    annotations = [
+        {
+            "x": year,
+            "y": float(heights.get(year, 0)) if heights is not None else 0,
+            "text": text,
+            "showarrow": False,
+            "yanchor": "bottom",
+            "font": {"color": TEXT_COLOUR, "size": 12},
+        }
+        for year, text in (marked_years or {}).items()
+    ]
     return _figure(
         traces,
+        annotations=annotations,
         title=title,
         x_title=x_title,
         y_title=y_title,

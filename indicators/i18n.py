@@ -49,6 +49,14 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **values) -> str:
     return text.format(**values) if values else text
 
 
+def unit_name(unit: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A unit as readers of `lang` see it ('t/yr' -> 't/v' in Finnish), from the [unit] tables
+    of the locales; the unit itself where none has it. The unit code in the data, the templates
+    and the uploads stays as it is."""
+    key = f"unit.{unit}"
+    return messages(normalise(lang)).get(key) or messages(DEFAULT_LANGUAGE).get(key) or unit
+
+
 def decimal_separator(lang: str) -> str:
     return "," if normalise(lang) in ("fi", "sv") else "."
 
@@ -69,3 +77,19 @@ def format_number(
         # narrow no-break space groups thousands, comma marks decimals (as Excel in fi/sv shows)
         text = text.replace(",", "\u202f").replace(".", ",")
     return text
+
+
+def format_exact(value: float | int | None, lang: str = DEFAULT_LANGUAGE, digits: int = 6) -> str:
+    """A figure as it is, up to `digits` significant digits, no trailing zeros, the language's
+    marks: 65.0 -> '65', 0.001 -> '0.001' (en) or '0,001' (fi, sv), 1234.5 -> '1,234.5' or
+    '1 234,5'; None/NaN -> '–'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    value = float(value)
+    decimals = 0
+    if value != 0 and not value.is_integer():
+        decimals = min(15, max(0, digits - 1 - math.floor(math.log10(abs(value)))))
+    text = format_number(value, lang, decimals)
+    if decimals:
+        text = text.rstrip("0").rstrip(".,")
+    return "0" if text == "-0" else text

@@ -16,8 +16,9 @@ status here means the same as on an Open SDG reporting platform:
   moderate, ``>= 0`` limited, below 0 deterioration;
 * each series also gets a score in [-5, 5] so several series can be averaged (`combine`).
 
-Where this module decides something the published method leaves open, it says so in
-``Assessment.note``:
+Where this module decides something the published method leaves open, it says so in the
+assessment's notes (``Assessment.notes``: message keys with their values, shown in the reader's
+language from indicators/locales/*/assessment.toml; ``str(a.note)`` is the English text):
 
 * **zero base value** (Open SDG would replace it by 0.001): the first later year with a
   non-zero value becomes the base; if there is none before the latest year, not_available;
@@ -33,7 +34,7 @@ month)`` tuples or ``datetime.date`` -- are first turned into annual values by `
 (``how="mean"`` unless ``annualise_how`` says otherwise); the method itself only ever sees
 int years. Missing values (None, NaN) are left out.
 
-Pure: no I/O, no database, no pandas.
+Pure: no I/O, no database, no pandas (a note reads the locale texts only when it is rendered).
 """
 
 from __future__ import annotations
@@ -43,10 +44,11 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from numbers import Integral, Real
-from typing import Literal
+from typing import Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, SkipValidation
 
+from indicators import i18n
 from indicators.models import Comparator, Direction
 
 __all__ = [
@@ -59,6 +61,10 @@ __all__ = [
     "STATUS_ORDER",
     "AnnualiseHow",
     "Assessment",
+    "Note",
+    "NOTES",
+    "NOTE_PREFIX",
+    "Notes",
     "RequirementStatus",
     "Status",
     "annualise",
@@ -247,12 +253,85 @@ def annualise(points: Mapping, how: AnnualiseHow = "mean") -> dict[int, float]:
     return dict(sorted(annual.items()))
 
 
-def _fmt(value: float) -> str:
-    return f"{value:g}"
+# --------------------------------------------------------------------------- notes
+
+NOTE_PREFIX = "assessment.note."
+# Every note assess() can write: its key (the text is NOTE_PREFIX + key in each language's
+# assessment.toml) and the names of its placeholders. Years and counts are ints (shown as
+# written); figures are floats (shown with the language's decimal mark).
+NOTES: dict[str, tuple[str, ...]] = {
+    "monthly_mean": (),
+    "monthly_sum": (),
+    "monthly_last": (),
+    "incomplete_year": ("year", "months"),
+    "no_values": (),
+    "target_met": ("value", "year", "target"),
+    "all_before_base": ("base_year",),
+    "base_moved": ("base_year", "first_year"),
+    "zero_base_unusable": ("year",),
+    "zero_base_moved": ("year", "first_year"),
+    "one_year": ("year",),
+    "signs_base_latest": ("base", "latest"),
+    "negative_values": (),
+    "target_year_not_after_base": ("target_year", "base_year"),
+    "zero_target": ("stand_in",),
+    "signs_base_target": ("base", "target"),
+    "base_equals_target": ("target",),
+    "moved_away": (),
+}
+
+NoteValue = int | float | str
 
 
-def _pct(value: float) -> str:
-    return f"{value * 100:+.2f} %"
+class Note(NamedTuple):
+    """One sentence of how a status was worked out, in no language yet: a key of `NOTES` and
+    the values of its placeholders as (name, value) pairs."""
+
+    key: str
+    values: tuple[tuple[str, NoteValue], ...] = ()
+
+    def text(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+        """The sentence in `lang`: years as written, figures with the language's marks."""
+        return i18n.t(
+            NOTE_PREFIX + self.key,
+            lang,
+            **{name: _shown(value, lang) for name, value in self.values},
+        )
+
+
+def _shown(value: NoteValue, lang: str) -> str:
+    if isinstance(value, float):
+        return i18n.format_exact(value, lang)
+    return str(value)  # a year or a count (int), or a word
+
+
+def _note(key: str, **values: NoteValue) -> Note:
+    if set(values) != set(NOTES[key]):
+        raise ValueError(f"note {key!r} takes {NOTES[key]}, not {tuple(values)}")
+    return Note(key, tuple((name, _plain(value)) for name, value in values.items()))
+
+
+def _plain(value: NoteValue) -> NoteValue:
+    """A year stays an int and a figure a float (numpy's kinds included)."""
+    if isinstance(value, Integral) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, Real):
+        return float(value)
+    return str(value)
+
+
+class Notes(tuple):
+    """An assessment's notes, in order, as one value (a tuple of `Note`) that a scorecard row
+    carries to the page: ``text(lang)`` in the reader's language, ``str()`` in English,
+    empty (false) when there is nothing to say."""
+
+    __slots__ = ()
+
+    def text(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+        return " ".join(Note(*note).text(lang) for note in self)
+
+    def __str__(self) -> str:
+        return self.text()
 
 
 # --------------------------------------------------------------------------- scores
@@ -327,7 +406,13 @@ class Assessment(BaseModel):
     comparator: Comparator | None = None
     gap: float | None = None
     trend_reaches_target_year: int | None = None
-    note: str = ""
+    notes: SkipValidation[tuple[Note, ...]] = ()  # built by assess() through _note
+
+    @property
+    def note(self) -> Notes:
+        """How the status was worked out: ``note.text("fi")`` in Finnish, ``str(note)`` in
+        English (what a scorecard row's "note" holds)."""
+        return Notes(self.notes)
 
     @property
     def available(self) -> bool:
@@ -432,16 +517,16 @@ def assess(
     )
 
     annual, monthly = _split(points)
-    notes: list[str] = []
+    notes: list[Note] = []
     if monthly:
         annual = _annual_from_monthly(monthly, annualise_how)
-        notes.append(f"Monthly values were combined into annual values ({annualise_how}).")
+        notes.append(_note(f"monthly_{annualise_how}"))
         counts: dict[int, int] = {}
         for year, _ in monthly:
             counts[year] = counts.get(year, 0) + 1
-        partial = [f"{y} ({n} of 12 months)" for y, n in sorted(counts.items()) if n < 12]
-        if partial:
-            notes.append("Incomplete years: " + ", ".join(partial) + ".")
+        notes += [
+            _note("incomplete_year", year=y, months=n) for y, n in sorted(counts.items()) if n < 12
+        ]
     series = dict(sorted(annual.items()))
 
     fields: dict = {
@@ -453,10 +538,10 @@ def assess(
 
     def done(status: Status, **extra) -> Assessment:
         fields.update(extra)
-        return Assessment(status=status, note=" ".join(notes), **fields)
+        return Assessment(status=status, notes=tuple(notes), **fields)
 
     if not series:
-        notes.append("There are no values, so progress cannot be assessed.")
+        notes.append(_note("no_values"))
         return done("not_available")
 
     current_year = max(series)
@@ -468,12 +553,9 @@ def assess(
         achieved = _achieved(current, target, comparator, d)
         if achieved:
             fields["trend_reaches_target_year"] = current_year
-            notes.append(
-                f"The latest value ({_fmt(current)} in {current_year}) already meets the "
-                f"target of {_fmt(target)}."
-            )
+            notes.append(_note("target_met", value=current, year=current_year, target=target))
 
-    def finish_unavailable(reason: str) -> Assessment:
+    def finish_unavailable(reason: Note) -> Assessment:
         """not_available -- unless the target is achieved, which needs no trend."""
         notes.append(reason)
         if achieved:
@@ -483,53 +565,30 @@ def assess(
     # -- the base
     later = [year for year in series if year >= base_year]
     if not later:
-        return finish_unavailable(
-            f"All values are from before the base year {base_year}, so there is no base to "
-            "measure progress from."
-        )
+        return finish_unavailable(_note("all_before_base", base_year=base_year))
     eff_base_year = later[0]
     if eff_base_year != base_year:
-        notes.append(
-            f"There is no value for {base_year}; the first later year, {eff_base_year}, is "
-            "used as the base."
-        )
+        notes.append(_note("base_moved", base_year=base_year, first_year=eff_base_year))
     if series[eff_base_year] == 0:
         non_zero = [year for year in later if series[year] != 0]
         if not non_zero or non_zero[0] == current_year:
             fields.update(base_year=eff_base_year, base_value=0.0)
-            return finish_unavailable(
-                f"The base value ({eff_base_year}) is zero, so a growth rate cannot be "
-                "calculated from it, and no later non-zero value before the latest year can "
-                "serve as the base."
-            )
-        notes.append(
-            f"The base value ({eff_base_year}) is zero, so a growth rate cannot be "
-            f"calculated from it; the first later year with a non-zero value, {non_zero[0]}, "
-            "is used as the base instead."
-        )
+            return finish_unavailable(_note("zero_base_unusable", year=eff_base_year))
+        notes.append(_note("zero_base_moved", year=eff_base_year, first_year=non_zero[0]))
         eff_base_year = non_zero[0]
     base = series[eff_base_year]
     fields.update(base_year=eff_base_year, base_value=base)
 
     if eff_base_year >= current_year:
-        return finish_unavailable(
-            f"There is only one year of data from {eff_base_year} on; at least two are needed "
-            "to see a trend."
-        )
+        return finish_unavailable(_note("one_year", year=eff_base_year))
     if (base > 0 and current < 0) or (base < 0 and current > 0):
-        return finish_unavailable(
-            f"The base value ({_fmt(base)}) and the latest value ({_fmt(current)}) have "
-            "different signs, so a growth rate cannot be calculated."
-        )
+        return finish_unavailable(_note("signs_base_latest", base=base, latest=current))
 
     observed = cagr(current, base, current_year, eff_base_year)
     sign = -1 if base < 0 else 1
     fields["observed_growth"] = observed
     if sign < 0:
-        notes.append(
-            "The values are negative: a growth rate measures the change in size, so its sign "
-            "is flipped (a negative value growing in size is falling)."
-        )
+        notes.append(_note("negative_values"))
 
     # -- without a target
     if target is None:
@@ -548,22 +607,16 @@ def assess(
         fields["trend_reaches_target_year"] = _trend_year(current_year, current, target, observed)
     if eff_target_year <= eff_base_year:
         return finish_unavailable(
-            f"The target year {eff_target_year} is not after the base year {eff_base_year}, "
-            "so the growth needed to reach the target cannot be calculated."
+            _note(
+                "target_year_not_after_base", target_year=eff_target_year, base_year=eff_base_year
+            )
         )
     target_for_growth = target
     if target == 0:
         target_for_growth = math.copysign(ZERO_TARGET_STAND_IN, base)
-        notes.append(
-            f"The target is zero, which a percentage trend never reaches; as in Open SDG, "
-            f"{_fmt(target_for_growth)} stands in for it when the required growth is "
-            "calculated."
-        )
+        notes.append(_note("zero_target", stand_in=target_for_growth))
     if (base > 0) != (target_for_growth > 0):
-        return finish_unavailable(
-            f"The base value ({_fmt(base)}) and the target ({_fmt(target)}) have different "
-            "signs, so the growth needed to reach the target cannot be calculated."
-        )
+        return finish_unavailable(_note("signs_base_target", base=base, target=target))
     required = cagr(target_for_growth, base, eff_target_year, eff_base_year)
     fields["required_growth"] = required
 
@@ -573,12 +626,9 @@ def assess(
 
     if required == 0:
         desired = sign * d * observed
-        notes.append(
-            f"The base value equals the target ({_fmt(target)}), so no growth was needed and "
-            "the progress value (observed growth divided by required growth) is undefined."
-        )
+        notes.append(_note("base_equals_target", target=target))
         if desired < 0:
-            notes.append("The latest value has moved away from the target: deterioration.")
+            notes.append(_note("moved_away"))
             return done("deterioration", score=-5.0)
         if desired > 0:
             return done("substantial_progress", score=5.0)

@@ -4,11 +4,20 @@ Pages and the CLI read statuses from here and never compute them themselves.
 - An indicator without breakdowns is assessed on its yearly headline series.
 - A `sum` indicator with breakdowns (emissions by sector) is assessed on the total.
 - Any other indicator with breakdowns is assessed per breakdown and the scores combined.
+
+Two ways in, one way to a row: `build` takes the whole yearly history (the pages' cached read),
+`district_scorecard` / `from_endpoints` only the points a status depends on, read in SQL
+(store.series_endpoints). Both reduce each district, indicator and breakdown to a "part" (the
+points progress.assess looks at and the latest figure) and `_row` turns a district's parts of
+one indicator into its scorecard row. Rows are walked as plain lists, never as a pandas group
+per district: 1,000 districts x 20 indicators are 20,000 assessments.
 """
 
 from __future__ import annotations
 
 import math
+from collections import Counter
+from collections.abc import Iterable, Iterator
 
 import duckdb
 import pandas as pd
@@ -40,14 +49,15 @@ COLUMNS = [
     "source",
     "breakdowns",
 ]
+_YEARS = ("year", "target_year", "trend_year", "base_year")
+_HISTORY = ["district", "indicator", "breakdown", "year", "value"]
+_LATEST = ["year", "value", "last_period", "unit", "source"]  # then pending, synthetic
+_ENDPOINT_LATEST = ["current_year", "current_value", "period", "unit", "source"]
+_ENDPOINT_LATEST += ["pending", "synthetic"]
 
 
-def _points(frame: pd.DataFrame) -> dict[int, float]:
-    return {
-        int(y): float(v)
-        for y, v in zip(frame["year"], frame["value"], strict=True)
-        if not pd.isna(v)
-    }
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def totals(series: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
@@ -66,177 +76,196 @@ def totals(series: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
             last_period=("last_period", "max"),
             source=("source", "first"),
             unit=("unit", "first"),
+            **({"complete": ("complete", "all")} if "complete" in head else {}),
         )
     )
     summed["breakdown"] = ""
     return pd.concat([head[~is_sum], summed], ignore_index=True)
 
 
-def _target_lookup(targets: pd.DataFrame) -> dict[tuple[str, str, str], dict]:
+def whole_years(series: pd.DataFrame) -> pd.DataFrame:
+    """The figures of whole years: a year still waiting for some project's approved report
+    (store's `complete` false) would make a total look smaller than it is, so statuses are
+    worked out without it (as store.series_endpoints does); charts show it, marked."""
+    if "complete" not in series:
+        return series
+    return series[series["complete"].fillna(True).astype(bool)]
+
+
+def relevant_points(points: dict[int, float]) -> dict[int, float]:
+    """The points progress.assess looks at, for a yearly series: the years from the base year
+    up to the first non-zero value (the base, and any zeros it skips) and the latest year.
+    The assessment of these is the same as of the whole series (a test holds them equal);
+    a 30-year series becomes two or three points."""
+    if len(points) <= 2:
+        return points
+    years = sorted(points)
+    keep = {years[-1]: points[years[-1]]}
+    for year in years:
+        if year < progress.DEFAULT_BASE_YEAR:
+            continue
+        keep[year] = points[year]
+        if points[year] != 0:
+            break
+    return keep
+
+
+def build(series: pd.DataFrame, indicators: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
+    """One row per district and indicator with data (columns COLUMNS), from the whole yearly
+    history (store.district_figures / district_series; alternative series are left out)."""
+    if series.empty:
+        return _frame([])
+    frame = totals(whole_years(series), indicators)
+    frame = frame.sort_values(["district", "indicator", "breakdown", "year"])
+    return _table(_history_parts(frame), indicators, targets)
+
+
+def _history_parts(frame: pd.DataFrame) -> Iterator[dict]:
+    """A part per district, indicator and breakdown of `frame` (sorted so, then by year)."""
+    col = {name: frame[name].tolist() for name in [*_HISTORY, *_LATEST, "pending", "synthetic"]}
+    district, indicator, breakdown, year, value = (col[name] for name in _HISTORY)
+    n, i = len(year), 0
+    while i < n:
+        key = (district[i], indicator[i], breakdown[i])
+        points, last, j = {}, i, i
+        while j < n and (district[j], indicator[j], breakdown[j]) == key:
+            if year[j] > year[last]:
+                last = j  # the first row of the latest year
+            if not _missing(value[j]):
+                points[int(year[j])] = float(value[j])
+            j += 1
+        latest = [col[name][last] for name in _LATEST]
+        flags = [any(col["pending"][i:j]), any(col["synthetic"][i:j])]
+        yield _part(key, relevant_points(points), latest + flags)
+        i = j
+
+
+def from_endpoints(
+    endpoints: pd.DataFrame, indicators: pd.DataFrame, targets: pd.DataFrame
+) -> pd.DataFrame:
+    """The scorecard from store.series_endpoints (base, first non-zero and latest point of
+    each series): the same rows as `build` of the whole history, which stays in the database."""
+    if endpoints.empty:
+        return _frame([])
+    return _table(_endpoint_parts(endpoints), indicators, targets)
+
+
+def _endpoint_parts(endpoints: pd.DataFrame) -> Iterator[dict]:
+    """A part per row of store.series_endpoints."""
+    col = {name: endpoints[name].tolist() for name in endpoints.columns}
+    for k in range(len(endpoints)):
+        points = {}
+        for year, value in (
+            (col["base_year"][k], col["base_value"][k]),
+            (col["nonzero_year"][k], col["nonzero_value"][k]),
+            (col["current_year"][k], col["current_value"][k]),
+        ):
+            if not _missing(year) and not _missing(value):
+                points[int(year)] = float(value)
+        key = (col["district"][k], col["indicator"][k], col["breakdown"][k])
+        yield _part(key, points, [col[name][k] for name in _ENDPOINT_LATEST])
+
+
+def _part(key: tuple, points: dict[int, float], latest: list) -> dict:
+    """One district, indicator and breakdown: the points to assess and its latest figure
+    (`latest`: year, value, period, unit, source, pending, synthetic)."""
+    year, value, period, unit, source, pending, synthetic = latest
     return {
-        (r["district_id"], r["indicator"], r["breakdown"]): r for r in targets.to_dict("records")
+        "district": key[0],
+        "indicator": key[1],
+        "breakdown": key[2],
+        "points": points,
+        "year": int(year),
+        "value": None if _missing(value) else float(value),
+        "period": period,
+        "unit": unit,
+        "source": source,
+        "pending": bool(pending),
+        "synthetic": bool(synthetic),
+    }
+
+
+def _table(parts: Iterable[dict], indicators: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
+    """A row per run of parts with the same district and indicator."""
+    direction_of = dict(zip(indicators["key"], indicators["direction"], strict=True))
+    target_of = _target_lookup(targets)
+    rows, group, indicator = [], [], None
+    for part in parts:
+        if group and (part["district"], part["indicator"]) != (group[0]["district"], indicator):
+            rows.append(_row(group, direction_of[indicator], target_of))
+            group = []
+        indicator = part["indicator"]
+        group.append(part)
+    if group:
+        rows.append(_row(group, direction_of[indicator], target_of))
+    return _frame(rows)
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    for column in _YEARS:
+        out[column] = out[column].astype("Int64")
+    return out
+
+
+def _target_lookup(targets: pd.DataFrame) -> dict[tuple[str, str, str], dict]:
+    """(district, indicator, breakdown) -> {value, year, comparator} of the district target."""
+    columns = ("district_id", "indicator", "breakdown", "value", "year", "comparator")
+    return {
+        (district, indicator, breakdown): {"value": value, "year": year, "comparator": comparator}
+        for district, indicator, breakdown, value, year, comparator in zip(
+            *(targets[c].tolist() for c in columns), strict=True
+        )
     }
 
 
 def _assess(points, direction, target_row) -> progress.Assessment:
     if target_row is None:
         return progress.assess(points, direction=direction)
-    year = target_row.get("year")
-    year = None if year is None or (isinstance(year, float) and math.isnan(year)) else int(year)
-    comparator = target_row.get("comparator")
+    year = None if _missing(target_row["year"]) else int(target_row["year"])
+    target = float(target_row["value"])
     try:
         return progress.assess(
             points,
             direction=direction,
-            target=float(target_row["value"]),
+            target=target,
             target_year=year,
-            comparator=comparator,
+            comparator=target_row["comparator"],
         )
     except ValueError:
         # a comparator that contradicts the direction: read the target by direction instead
-        return progress.assess(
-            points, direction=direction, target=float(target_row["value"]), target_year=year
-        )
+        return progress.assess(points, direction=direction, target=target, target_year=year)
 
 
-def build(series: pd.DataFrame, indicators: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
-    """One row per district and indicator with data: latest figure, target and status."""
-    if series.empty:
-        return pd.DataFrame(columns=COLUMNS)
-    direction_of = dict(zip(indicators["key"], indicators["direction"], strict=True))
-    target_of = _target_lookup(targets)
-    rows = []
-    frame = totals(series, indicators).sort_values(["district", "indicator", "breakdown", "year"])
-    for (district, indicator), group in frame.groupby(["district", "indicator"], sort=False):
-        direction = direction_of[indicator]
-        parts = []
-        for breakdown, part in group.groupby("breakdown", sort=False):
-            target_row = target_of.get((district, indicator, breakdown)) or (
-                target_of.get((district, indicator, "")) if breakdown == "" else None
-            )
-            parts.append(
-                (breakdown, part, target_row, _assess(_points(part), direction, target_row))
-            )
-        latest_year = int(group["year"].max())
-        if len(parts) == 1:
-            breakdown, part, target_row, result = parts[0]
-            status = result.status
-            last = part[part["year"] == part["year"].max()].iloc[0]
-            value = float(last["value"]) if not pd.isna(last["value"]) else None
-        else:
-            results = [p[3] for p in parts]
-            status = progress.combine(results)
-            target_row = target_of.get((district, indicator, ""))
-            result = max(results, key=lambda a: a.current_year or 0)
-            last = group[group["year"] == latest_year].iloc[0]
-            value = None  # several breakdowns of a non-additive figure have no single value
-        rows.append(
-            {
-                "district": district,
-                "indicator": indicator,
-                "period": last["last_period"],
-                "year": latest_year,
-                "value": value,
-                "unit": last["unit"],
-                "target": None if target_row is None else float(target_row["value"]),
-                "comparator": None if target_row is None else target_row["comparator"],
-                "target_year": result.target_year if target_row is not None else None,
-                "status": status,
-                "gap": result.gap if len(parts) == 1 else None,
-                "trend_year": result.trend_reaches_target_year if len(parts) == 1 else None,
-                "base_year": result.base_year,
-                "base_value": result.base_value,
-                "observed_growth": result.observed_growth,
-                "required_growth": result.required_growth,
-                "progress_value": result.progress_value,
-                "score": result.score
-                if len(parts) == 1
-                else progress.mean_score(p[3] for p in parts),
-                "note": result.note,
-                "pending": bool(group["pending"].any()),
-                "synthetic": bool(group["synthetic"].any()),
-                "source": last["source"],
-                "breakdowns": [p[0] for p in parts if p[0]],
-            }
-        )
-    out = pd.DataFrame(rows, columns=COLUMNS)
-    for column in ("year", "target_year", "trend_year", "base_year"):
-        out[column] = out[column].astype("Int64")
-    return out
-
-
-def _endpoint_points(row: dict) -> dict[int, float]:
-    """The (at most three) points that decide a status: base, first non-zero, latest."""
-    points = {}
-    for year, value in (
-        (row["base_year"], row["base_value"]),
-        (row["nonzero_year"], row["nonzero_value"]),
-        (row["current_year"], row["current_value"]),
-    ):
-        if not _missing(year) and not _missing(value):
-            points[int(year)] = float(value)
-    return points
-
-
-def _missing(value) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-
-
-def from_endpoints(
-    endpoints: pd.DataFrame, indicators: pd.DataFrame, targets: pd.DataFrame
-) -> pd.DataFrame:
-    """The scorecard from store.series_endpoints: same rows and columns as `build`, but the
-    history stays in the database; a thousand districts take a fraction of a second."""
-    if endpoints.empty:
-        return pd.DataFrame(columns=COLUMNS)
-    direction_of = dict(zip(indicators["key"], indicators["direction"], strict=True))
-    target_of = _target_lookup(targets)
-    rows = []
-    records = endpoints.to_dict("records")
-    start = 0
-    while start < len(records):
-        first = records[start]
-        end = start
-        while (
-            end < len(records)
-            and records[end]["district"] == first["district"]
-            and records[end]["indicator"] == first["indicator"]
-        ):
-            end += 1
-        rows.append(_endpoint_row(records[start:end], direction_of[first["indicator"]], target_of))
-        start = end
-    out = pd.DataFrame(rows, columns=COLUMNS)
-    for column in ("year", "target_year", "trend_year", "base_year"):
-        out[column] = out[column].astype("Int64")
-    return out
-
-
-def _endpoint_row(group: list[dict], direction: str, target_of: dict) -> dict:
-    district, indicator = group[0]["district"], group[0]["indicator"]
-    parts = []
-    for row in group:
-        breakdown = row["breakdown"]
+def _row(parts: list[dict], direction: str, target_of: dict) -> dict:
+    """The scorecard row of one district and indicator from its parts (one per breakdown)."""
+    district, indicator = parts[0]["district"], parts[0]["indicator"]
+    results = []
+    for part in parts:
+        breakdown = part["breakdown"]
         target_row = target_of.get((district, indicator, breakdown)) or (
             target_of.get((district, indicator, "")) if breakdown == "" else None
         )
-        parts.append((row, target_row, _assess(_endpoint_points(row), direction, target_row)))
-    latest = max(parts, key=lambda p: p[0]["current_year"])
+        results.append(_assess(part["points"], direction, target_row))
+    latest = max(parts, key=lambda p: p["year"])  # the first breakdown of the latest year
     single = len(parts) == 1
-    row, target_row, result = parts[0] if single else latest
-    if not single:
+    if single:
+        result = results[0]
+    else:
         target_row = target_of.get((district, indicator, ""))
+        result = max(results, key=lambda a: a.current_year or 0)
     return {
         "district": district,
         "indicator": indicator,
-        "period": latest[0]["period"],
-        "year": int(latest[0]["current_year"]),
+        "period": latest["period"],
+        "year": latest["year"],
         # several breakdowns of a non-additive figure have no single value
-        "value": float(row["current_value"]) if single else None,
-        "unit": row["unit"],
+        "value": latest["value"] if single else None,
+        "unit": latest["unit"],
         "target": None if target_row is None else float(target_row["value"]),
         "comparator": None if target_row is None else target_row["comparator"],
         "target_year": result.target_year if target_row is not None else None,
-        "status": result.status if single else progress.combine(p[2] for p in parts),
+        "status": result.status if single else progress.combine(results),
         "gap": result.gap if single else None,
         "trend_year": result.trend_reaches_target_year if single else None,
         "base_year": result.base_year,
@@ -244,17 +273,24 @@ def _endpoint_row(group: list[dict], direction: str, target_of: dict) -> dict:
         "observed_growth": result.observed_growth,
         "required_growth": result.required_growth,
         "progress_value": result.progress_value,
-        "score": result.score if single else progress.mean_score(p[2] for p in parts),
+        "score": result.score if single else progress.mean_score(results),
         "note": result.note,
-        "pending": any(bool(p[0]["pending"]) for p in parts),
-        "synthetic": any(bool(p[0]["synthetic"]) for p in parts),
-        "source": latest[0]["source"],
-        "breakdowns": [p[0]["breakdown"] for p in parts if p[0]["breakdown"]],
+        "pending": any(p["pending"] for p in parts),
+        "synthetic": any(p["synthetic"] for p in parts),
+        "source": latest["source"],
+        "breakdowns": [p["breakdown"] for p in parts if p["breakdown"]],
     }
 
 
 def district_scorecard(
     con: duckdb.DuckDBPyConnection, *, district: str | None = None, include_pending: bool = False
 ) -> pd.DataFrame:
+    """The scorecard of one district (or all), read from the endpoints of each series."""
     endpoints = store.series_endpoints(con, district=district, include_pending=include_pending)
     return from_endpoints(endpoints, store.indicators(con), store.targets(con, district=district))
+
+
+def counts(statuses: Iterable[str]) -> dict[str, int]:
+    """How many of each status, in progress.STATUS_ORDER (statuses that do not occur: 0)."""
+    seen = Counter(statuses)
+    return {status: seen.get(status, 0) for status in progress.STATUS_ORDER}

@@ -47,6 +47,7 @@ if sectors.empty:
     widgets.empty(t("mon.empty.emissions", district=names.district(district)))
 else:
     frame, unit = emission_parts.per_year(sectors, names, per_resident=per_resident)
+    provisional = emission_parts.provisional(sectors, names)
     title = (
         "mon.emissions.stack_title_per_resident" if per_resident else "mon.emissions.stack_title"
     )
@@ -58,14 +59,17 @@ else:
             y_title=charts.with_unit(t("mon.col.emissions"), unit),
             lang=names.lang,
             stacked=True,
+            marked_years={year: t("mon.provisional.short") for year in provisional},
         ),
         key="emissions_stack_chart",
     )
+    for line in provisional.values():
+        st.caption(f":material/hourglass_empty: {line}")
     emission_parts.missing_residents(sectors, names, district, per_resident=per_resident)
     shown, rows = emission_parts.table(sectors, names, per_resident=per_resident)
     widgets.table(shown, name=f"emissions-{district}", key="emissions_table", data=rows)
 
-    latest = int(sectors["year"].max())
+    latest = emission_parts.latest_whole_year(sectors)  # a provisional year's shares mislead
     share = emission_parts.shares(sectors, names, latest)
     widgets.chart(
         charts.shares(

@@ -6,7 +6,7 @@ trend line, each linking to the indicator page. All districts: each district's s
 
 import streamlit as st
 
-from indicators import statuses
+from indicators import scorecard
 from indicators.ui import data, filters, language, scorecards, session, widgets
 from indicators.ui.names import Names
 
@@ -38,7 +38,7 @@ if district == filters.ALL:
         scorecards.page_of(list(districts["id"]))
     ]
     card = data.scorecard(version, tuple(shown_districts["id"]), None, pending)
-    counts = statuses.counts(card["status"])
+    counts = scorecard.counts(card["status"])
     st.markdown(widgets.status_summary(counts, names, districts=len(shown_districts)))
     shown, rows, config = scorecards.districts_table(shown_districts, card, names)
     widgets.table(
@@ -60,7 +60,7 @@ if card.empty:
     widgets.empty(t("mon.empty.district", district=names.district(district)))
     st.stop()
 
-st.markdown(widgets.status_summary(statuses.counts(card["status"]), names))
+st.markdown(widgets.status_summary(scorecard.counts(card["status"]), names))
 widgets.notes(synthetic=bool(card["synthetic"].any()), pending=pending and card["pending"].any())
 series = data.district_figures(version, (district,), None, pending, False)
 scorecards.district_scorecard(card, series, indicators, themes, names, district)

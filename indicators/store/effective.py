@@ -22,7 +22,13 @@ def effective_observations_sql(include_pending: bool = False, condition: str | N
 
 def district_figures_sql(include_pending: bool, headline_only: bool, one_year: bool = False) -> str:
     """district_series' SQL with list filters ($districts, $indicators: NULL means all) and,
-    with `one_year`, only the year $year (filtered before the window: one year stays small)."""
+    with `one_year`, only the year $year (filtered before the window: one year stays small).
+
+    A figure built from projects is `complete` when every project that has begun reporting the
+    indicator (its first submitted year, pending included, is this year or earlier) has a figure
+    counted in that year, in any breakdown (`projects_reported` of `expected_projects`). While
+    one project's report waits for approval, the public total of that year would otherwise look
+    smaller than it is."""
     series = "AND e.series = ''" if headline_only else ""
     condition = "o.year = $year" if one_year else None
     return f"""
@@ -42,6 +48,25 @@ def district_figures_sql(include_pending: bool, headline_only: bool, one_year: b
             WHERE ($indicators IS NULL OR list_contains($indicators, e.indicator))
               AND ($districts IS NULL OR list_contains($districts, e.district_id)) {series}
             GROUP BY ALL
+        ),
+        reporting AS (
+            SELECT district_id AS district, indicator, year, count(DISTINCT project_id) AS n
+            FROM eff WHERE project_id IS NOT NULL GROUP BY ALL
+        ),
+        begun AS (
+            SELECT o.district_id AS district, o.indicator, o.project_id, min(o.year) AS first_year
+            FROM observation o JOIN submission s ON s.id = o.submission_id
+            WHERE s.status <> 'rejected' AND o.project_id IS NOT NULL
+              AND ($indicators IS NULL OR list_contains($indicators, o.indicator))
+              AND ($districts IS NULL OR list_contains($districts, o.district_id))
+            GROUP BY ALL
+        ),
+        expected AS (
+            SELECT y.district, y.indicator, y.year, count(b.project_id) AS n
+            FROM (SELECT DISTINCT district, indicator, year FROM agg WHERE NOT district_level) y
+            LEFT JOIN begun b ON b.district = y.district AND b.indicator = y.indicator
+                 AND b.first_year <= y.year
+            GROUP BY ALL
         )
         SELECT a.district, a.indicator, a.year, a.breakdown, a.series,
                CASE
@@ -51,8 +76,15 @@ def district_figures_sql(include_pending: bool, headline_only: bool, one_year: b
                  ELSE a.v_mean
                END AS value,
                a.numerator, a.denominator, a.projects, a.rows, a.district_level,
-               a.pending, a.synthetic, a.source, a.note, a.last_period, i.unit
+               a.pending, a.synthetic, a.source, a.note, a.last_period, i.unit,
+               CASE WHEN NOT a.district_level THEN coalesce(r.n, 0) END AS projects_reported,
+               CASE WHEN NOT a.district_level THEN x.n END AS expected_projects,
+               a.district_level OR coalesce(r.n, 0) >= x.n AS complete
         FROM agg a JOIN indicator i ON i.key = a.indicator
+        LEFT JOIN reporting r
+               ON r.district = a.district AND r.indicator = a.indicator AND r.year = a.year
+        LEFT JOIN expected x
+               ON x.district = a.district AND x.indicator = a.indicator AND x.year = a.year
         QUALIFY row_number() OVER (
             PARTITION BY a.district, a.indicator, a.year, a.breakdown, a.series
             ORDER BY a.district_level DESC) = 1

@@ -50,7 +50,8 @@ def sector_emissions(
     include_pending: bool = False,
 ) -> pd.DataFrame:
     """One district's emissions per year and sector: value, share of the year's total, the
-    residents that year and the value per resident (NULL where residents are not known)."""
+    residents that year and the value per resident (NULL where residents are not known), and
+    whether the year is complete (see effective.district_figures_sql)."""
     sql = f"""
         WITH fig AS ({district_figures_sql(include_pending, True)}),
         sectors AS (SELECT * FROM fig WHERE indicator = $indicator AND breakdown <> ''),
@@ -59,7 +60,8 @@ def sector_emissions(
         SELECT s.year, s.breakdown AS sector, s.value, s.unit,
                s.value / nullif(sum(s.value) OVER (PARTITION BY s.year), 0) * 100 AS share,
                p.residents, s.value / nullif(p.residents, 0) AS per_resident,
-               s.pending, s.synthetic, s.source, s.last_period AS period
+               s.pending, s.synthetic, s.source, s.last_period AS period,
+               s.complete, s.projects_reported, s.expected_projects
         FROM sectors s LEFT JOIN people p ON p.year = s.year
         ORDER BY s.year, s.breakdown
     """

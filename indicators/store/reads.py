@@ -98,7 +98,7 @@ def series_endpoints(
         head AS (
             SELECT ds.*, i.aggregation = 'sum' AND ds.breakdown <> '' AS summed
             FROM ds JOIN indicator i ON i.key = ds.indicator
-            WHERE ds.series = '' AND ds.value IS NOT NULL
+            WHERE ds.series = '' AND ds.value IS NOT NULL AND ds.complete
         ),
         yearly AS (
             SELECT district, indicator, year, breakdown, value, pending, synthetic, last_period,

@@ -88,12 +88,12 @@ def scorecard(
     indicator_keys: tuple[str, ...] | None = None,
     include_pending: bool = False,
 ) -> pd.DataFrame:
-    """Status per district and indicator (indicators.statuses, i.e. scorecard's rules)."""
-    from indicators import statuses
+    """Status per district and indicator (indicators.scorecard.build)."""
+    from indicators.scorecard import build  # the module's name is this function's
 
     # the same cached read the pages draw from (alternative series included; build skips them)
     series = district_figures(version, districts, indicator_keys, include_pending, False)
-    return statuses.build(series, indicators(version), targets(version))
+    return build(series, indicators(version), targets(version))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -18,7 +18,7 @@ def per_year(
     sectors: pd.DataFrame, names: Names, *, per_resident: bool
 ) -> tuple[pd.DataFrame, str]:
     """Columns year, label (sector name), value -- and the unit of value."""
-    unit = sectors["unit"].iloc[0] if len(sectors) else names.unit(SECTORS)
+    unit = names.unit_name(sectors["unit"].iloc[0] if len(sectors) else names.unit(SECTORS))
     column = "per_resident" if per_resident else "value"
     frame = pd.DataFrame(
         {
@@ -52,12 +52,18 @@ def table(
     sectors: pd.DataFrame, names: Names, *, per_resident: bool
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     t = names.t
-    unit = sectors["unit"].iloc[0] if len(sectors) else ""
+    unit = names.unit_name(sectors["unit"].iloc[0]) if len(sectors) else ""
     shown = {
         t("mon.col.year"): sectors["year"].astype(str),
         t("mon.col.sector"): [names.breakdown(SECTORS, s) for s in sectors["sector"]],
         f"{t('mon.col.value')} ({unit})": [names.exact(v) for v in sectors["value"]],
         t("mon.col.share"): [names.number(v, 1) for v in sectors["share"]],
+        t("mon.col.projects_reported"): [
+            names.reported(n, expected)
+            for n, expected in zip(
+                sectors["projects_reported"], sectors["expected_projects"], strict=True
+            )
+        ],
         t("mon.col.residents"): [names.exact(v) for v in sectors["residents"]],
         f"{t('mon.col.per_resident')} ({unit})": [
             names.number(v, 3) for v in sectors["per_resident"]
@@ -68,6 +74,27 @@ def table(
     if not per_resident:
         shown.pop(f"{t('mon.col.per_resident')} ({unit})")
     return pd.DataFrame(shown), sectors
+
+
+def provisional(sectors: pd.DataFrame, names: Names) -> dict[int, str]:
+    """Year -> why it is provisional ("4 of 6 projects' reports approved"), for the years whose
+    total still waits for some project's approved report."""
+    waiting = sectors[~sectors["complete"].fillna(True).astype(bool)]
+    return {
+        int(year): names.t(
+            "mon.provisional.card",
+            year=int(year),
+            reported=int(rows["projects_reported"].max()),
+            expected=int(rows["expected_projects"].max()),
+        )
+        for year, rows in waiting.groupby("year")
+    }
+
+
+def latest_whole_year(sectors: pd.DataFrame) -> int:
+    """The latest year whose total is complete (the latest year if none is)."""
+    whole = sectors[sectors["complete"].fillna(True).astype(bool)]
+    return int((whole if not whole.empty else sectors)["year"].max())
 
 
 def shares(sectors: pd.DataFrame, names: Names, year: int) -> pd.DataFrame:
@@ -104,7 +131,7 @@ def city_average(reporting: pd.DataFrame, names: Names, district: str) -> None:
         {
             t("mon.col.year"): rows["year"].astype(str),
             t("mon.col.value"): [names.exact(v) for v in rows["value"]],
-            t("mon.col.unit"): rows["unit"],
+            t("mon.col.unit"): [names.unit_name(u) for u in rows["unit"]],
             t("mon.col.source"): rows["source"],
             t("mon.col.note"): rows["note"],
         }

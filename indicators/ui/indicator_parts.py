@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from indicators import charts, scorecard, statuses
+from indicators import charts, scorecard, trajectory
 from indicators.ui import widgets
 from indicators.ui.names import Names
 
@@ -16,10 +16,12 @@ MAX_BARS = 40
 
 
 def headline(series: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
-    """Headline figures per district and year (sectors summed where they add up)."""
+    """Headline figures per district and year (sectors summed where they add up), with
+    `provisional` marking a year that still waits for some project's approved report."""
     if series.empty:
         return series
-    return scorecard.totals(series, indicators)
+    heads = scorecard.totals(series, indicators)
+    return heads.assign(provisional=~heads["complete"].fillna(True).astype(bool))
 
 
 def _labelled(frame: pd.DataFrame, names: Names, indicator: str) -> pd.DataFrame:
@@ -61,17 +63,23 @@ def series_table(
     if names.breakdowns(key):
         shown[t("mon.col.breakdown")] = [names.breakdown(key, b) for b in data["breakdown"]]
     shown[t("mon.col.value")] = [names.exact(v) for v in data["value"]]
-    shown[t("mon.col.unit")] = data["unit"]
+    shown[t("mon.col.unit")] = [names.unit_name(u) for u in data["unit"]]
     if info.get("aggregation") == "ratio":
         shown[names.part(key, "numerator")] = [names.exact(v) for v in data["numerator"]]
         shown[names.part(key, "denominator")] = [names.exact(v) for v in data["denominator"]]
+    if data["expected_projects"].notna().any():
+        shown[t("mon.col.projects_reported")] = [
+            names.reported(n, expected)
+            for n, expected in zip(data["projects"], data["expected_projects"], strict=True)
+        ]
     shown[t("mon.col.pending")] = names.flags(data["pending"], "pending")
     shown[t("mon.col.synthetic")] = names.flags(data["synthetic"], "synthetic")
     shown[t("mon.col.source")] = data["source"]
     shown[t("mon.col.note")] = data["note"]
     columns = [
         "district", "indicator", "year", "last_period", "breakdown", "series", "value", "unit",
-        "numerator", "denominator", "pending", "synthetic", "source", "note",
+        "numerator", "denominator", "projects_reported", "expected_projects", "complete", "pending",
+        "synthetic", "source", "note",
     ]  # fmt: skip
     return pd.DataFrame(shown), data[columns].rename(columns={"last_period": "period"})
 
@@ -95,7 +103,7 @@ def time_series(
         text = names.target({**row, "unit": unit}, info.get("direction"))
         grouped.setdefault((float(row["target"]), year, text), []).append(names.district(district))
         if row["status"] != "target_achieved":
-            paths[names.district(district)] = _within(statuses.trajectory(row), info)
+            paths[names.district(district)] = _within(trajectory.path(row), info)
     targets = [
         {
             "label": t("mon.indicator.target_line_one", target=text)
@@ -110,12 +118,12 @@ def time_series(
         frame,
         title=t("mon.indicator.series_title", indicator=names.indicator(key)),
         x_title=t("mon.col.year"),
-        y_title=charts.with_unit(t("mon.col.value"), unit),
+        y_title=charts.with_unit(t("mon.col.value"), names.unit_name(unit)),
         lang=names.lang,
         targets=targets,
         trajectories=paths,
         trajectory_label=t("mon.indicator.trend"),
-        pending_label=t("mon.pending.marker"),
+        marks={"pending": t("mon.pending.marker"), "provisional": t("mon.provisional.marker")},
     )
     widgets.chart(fig, key="indicator_series_chart")
     shown, data = series_table(series[series["district"].isin(chosen)], names, info)
@@ -163,7 +171,7 @@ def comparison(
     fig = charts.comparison(
         drawn,
         title=t("mon.indicator.comparison_title", indicator=names.indicator(key), year=year),
-        x_title=charts.with_unit(t("mon.col.value"), unit),
+        x_title=charts.with_unit(t("mon.col.value"), names.unit_name(unit)),
         y_title=t("mon.col.district"),
         lang=names.lang,
         target_label=t("mon.col.target"),
@@ -174,7 +182,7 @@ def comparison(
         {
             t("mon.col.district"): data["label"],
             t("mon.col.value"): [names.exact(v) for v in data["value"]],
-            t("mon.col.unit"): unit,
+            t("mon.col.unit"): names.unit_name(unit),
             t("mon.col.target"): [names.exact(v) for v in data["target"]],
             t("mon.col.pending"): names.flags(data["pending"], "pending"),
             t("mon.col.synthetic"): names.flags(data["synthetic"], "synthetic"),
@@ -209,7 +217,7 @@ def ratio_parts(series: pd.DataFrame, district: str, names: Names, info: dict) -
             t("mon.col.year"): part["year"].astype(str),
             numerator: [names.exact(v) for v in part["numerator"]],
             denominator: [names.exact(v) for v in part["denominator"]],
-            charts.with_unit(t("mon.col.value"), info.get("unit")): [
+            charts.with_unit(t("mon.col.value"), names.unit_name(info.get("unit"))): [
                 names.exact(v) for v in part["value"]
             ],
         }
@@ -235,7 +243,7 @@ def breakdown(series: pd.DataFrame, district: str, names: Names, info: dict) -> 
             district=names.district(district),
         ),
         x_title=t("mon.col.year"),
-        y_title=charts.with_unit(t("mon.col.value"), info.get("unit")),
+        y_title=charts.with_unit(t("mon.col.value"), names.unit_name(info.get("unit"))),
         lang=names.lang,
         stacked=info.get("aggregation") == "sum",
     )
@@ -245,7 +253,7 @@ def breakdown(series: pd.DataFrame, district: str, names: Names, info: dict) -> 
             t("mon.col.year"): part["year"].astype(str),
             t("mon.col.breakdown"): frame["label"],
             t("mon.col.value"): [names.exact(v) for v in part["value"]],
-            t("mon.col.unit"): part["unit"],
+            t("mon.col.unit"): [names.unit_name(u) for u in part["unit"]],
         }
     )
     out = part[
@@ -262,7 +270,7 @@ def about(names: Names, info: dict) -> None:
     st.markdown(names.definition(key) or "")
     direction = t(f"mon.indicator.direction_{info.get('direction', 'higher')}")
     lines = [
-        f"**{t('mon.col.unit')}:** {info.get('unit') or '–'}",
+        f"**{t('mon.col.unit')}:** {names.unit_name(info.get('unit')) or '–'}",
         f"**{t('mon.col.direction')}:** {direction}",
         f"**{t('mon.col.aggregation')}:** {t('mon.aggregation.' + str(info.get('aggregation')))}",
     ]
@@ -319,5 +327,6 @@ def workings(card: pd.DataFrame, chosen: list[str], names: Names, info: dict) ->
                 ),
             ]
             st.markdown("  \n".join(f"{label}: **{value}**" for label, value in facts))
-            if row.get("note"):
-                st.caption(row["note"])
+            worked_out = names.notes(row.get("note"))
+            if worked_out:
+                st.caption(worked_out)

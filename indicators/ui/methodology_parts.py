@@ -39,7 +39,7 @@ def catalog(indicators: pd.DataFrame, themes: pd.DataFrame, names: Names) -> Non
                 {
                     t("mon.col.indicator"): [names.indicator(k) for k in part["key"]],
                     t("mon.col.definition"): [names.definition(k) for k in part["key"]],
-                    t("mon.col.unit"): part["unit"],
+                    t("mon.col.unit"): [names.unit_name(u) for u in part["unit"]],
                     t("mon.col.direction"): [
                         t(f"mon.indicator.direction_{d}") for d in part["direction"]
                     ],

@@ -1,6 +1,7 @@
 """What the monitoring screens call things, in the reader's language: indicator, theme,
-district, breakdown, numerator and denominator names from the catalog; status words with
-their icons; numbers with units, targets and gaps formatted for the language."""
+district, breakdown, numerator and denominator names from the catalog; units; status words
+with their icons and how each status was worked out; numbers with units, targets and gaps
+formatted for the language."""
 
 from __future__ import annotations
 
@@ -97,7 +98,13 @@ class Names:
         return [] if value is None or isinstance(value, float) else [str(b) for b in value]
 
     def unit(self, key: str) -> str:
+        """The unit code of an indicator (as the data and uploads have it; see unit_name)."""
         return _text(self.info(key).get("unit")) or ""
+
+    def unit_name(self, unit) -> str:
+        """A unit code as this language's readers see it ('jobs' -> 'työpaikkaa')."""
+        code = _text(unit)
+        return i18n.unit_name(code, self.lang) if code else ""
 
     def district(self, district_id: str) -> str:
         return str(self._district_names.get(district_id, district_id))
@@ -133,6 +140,15 @@ class Names:
         """'✔ Target achieved': the icon and the word, never one without the other."""
         return f"{progress.STATUS_ICONS.get(status, '?')} {self.t(f'status.{status}')}"
 
+    def notes(self, note) -> str:
+        """How a status was worked out (a scorecard row's "note": progress.Notes) in this
+        language; a plain text is shown as it is."""
+        if missing(note) or not note:
+            return ""
+        if isinstance(note, tuple):
+            return progress.Notes(note).text(self.lang)
+        return str(note)
+
     def requirement(self, status: str) -> str:
         return f"{progress.REQUIREMENT_ICONS.get(status, '?')} {self.t(f'requirement.{status}')}"
 
@@ -141,6 +157,12 @@ class Names:
         or a symbol alone)."""
         word = self.t("mon.pending.flag" if which == "pending" else "mon.synthetic_flag")
         return [word if bool(v) and not missing(v) else "" for v in values]
+
+    def reported(self, reported, expected) -> str:
+        """'4 of 6': projects with a counted figure of all that report the indicator."""
+        if missing(expected):
+            return ""
+        return self.t("mon.provisional.reported", reported=int(reported), expected=int(expected))
 
     # ---------------------------------------------------------------- numbers
     def number(self, value, decimals: int | None = None) -> str:
@@ -160,7 +182,9 @@ class Names:
         return text
 
     def quantity(self, value, unit: str | None, decimals: int | None = None) -> str:
+        """'80 %', '1 200 työpaikkaa': the number and the unit's name in this language."""
         text = self.number(value, decimals)
+        unit = self.unit_name(unit)
         return f"{text} {unit}" if unit and text != "–" else text
 
     def comparator(self, comparator: str | None, direction: str | None) -> str:

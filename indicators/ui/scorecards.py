@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from indicators import i18n, progress, scorecard, statuses
+from indicators import i18n, progress, scorecard
 from indicators.ui import filters, language, widgets
 from indicators.ui.names import Names
 
@@ -17,13 +17,34 @@ def sparklines(series: pd.DataFrame, indicators: pd.DataFrame) -> dict[str, list
     """Indicator -> yearly headline values (totals where they add up), for the cards' lines."""
     if series.empty:
         return {}
-    totals = scorecard.totals(series, indicators)
+    totals = scorecard.totals(scorecard.whole_years(series), indicators)  # as the card's value
     single = totals.groupby("indicator")["breakdown"].transform("nunique") == 1
     totals = totals[single].sort_values(["indicator", "year"])
     return {k: g["value"].dropna().tolist() for k, g in totals.groupby("indicator")}
 
 
-def indicator_card(row: dict, line: list[float], names: Names, district: str) -> None:
+def provisional_years(series: pd.DataFrame) -> dict[str, str]:
+    """Indicator -> a line for its card when its latest year waits for some project's approved
+    report (the card shows the last whole year; this says why a later one is missing)."""
+    if series.empty or "complete" not in series:
+        return {}
+    head = series[series["series"] == ""]
+    latest = head[head["year"] == head.groupby("indicator")["year"].transform("max")]
+    waiting = latest[~latest["complete"].fillna(True).astype(bool)]
+    lines = {}
+    for key, rows in waiting.groupby("indicator"):
+        lines[key] = language.t(
+            "mon.provisional.card",
+            year=int(rows["year"].iloc[0]),
+            reported=int(rows["projects_reported"].max()),
+            expected=int(rows["expected_projects"].max()),
+        )
+    return lines
+
+
+def indicator_card(
+    row: dict, line: list[float], names: Names, district: str, provisional: str | None = None
+) -> None:
     key = row["indicator"]
     unit = row.get("unit") or names.unit(key)
     with st.container(border=True):
@@ -49,6 +70,8 @@ def indicator_card(row: dict, line: list[float], names: Names, district: str) ->
             facts.append(names.gap({**row, "unit": unit}))
         if row.get("pending"):
             facts.append(f":material/hourglass_top: {language.t('mon.pending.marker')}")
+        if provisional:
+            facts.append(f":material/hourglass_empty: {provisional}")
         if row.get("synthetic"):
             facts.append(f":material/science: {language.t('mon.synthetic')}")
         st.caption(" · ".join(facts))
@@ -70,6 +93,7 @@ def district_scorecard(
 ) -> None:
     """Theme by theme, a card per indicator with data, in the catalog's order."""
     lines = sparklines(series, indicators)
+    provisional = provisional_years(series)
     order = {k: n for n, k in enumerate(indicators["key"])}
     theme_of = dict(zip(indicators["key"], indicators["theme"], strict=True))
     rows = sorted(card.to_dict("records"), key=lambda r: order.get(r["indicator"], 0))
@@ -77,13 +101,14 @@ def district_scorecard(
         in_theme = [r for r in rows if theme_of.get(r["indicator"]) == theme]
         if not in_theme:
             continue
-        counts = statuses.counts(r["status"] for r in in_theme)
+        counts = scorecard.counts(r["status"] for r in in_theme)
         st.subheader(names.theme(theme))
         st.caption(widgets.status_summary(counts, names))
         columns = st.columns(3)
         for n, row in enumerate(in_theme):
             with columns[n % 3]:
-                indicator_card(row, lines.get(row["indicator"], []), names, district)
+                key = row["indicator"]
+                indicator_card(row, lines.get(key, []), names, district, provisional.get(key))
 
 
 def scorecard_table(card: pd.DataFrame, names: Names) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -117,7 +142,7 @@ def scorecard_table(card: pd.DataFrame, names: Names) -> tuple[pd.DataFrame, pd.
             t("mon.col.indicator"): data["indicator_name"],
             t("mon.col.period"): data["period"],
             t("mon.col.value"): [names.exact(v) for v in data["value"]],
-            t("mon.col.unit"): data["unit"],
+            t("mon.col.unit"): [names.unit_name(u) for u in data["unit"]],
             t("mon.col.target"): [names.target(r) for r in card.to_dict("records")],
             t("mon.col.gap"): [names.gap(r) for r in card.to_dict("records")],
             t("mon.col.status"): data["status_text"],

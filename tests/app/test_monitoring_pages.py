@@ -4,81 +4,26 @@ target and the status word a reader sees are the ones the data give."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pandas as pd
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
-from streamlit.runtime.scriptrunner import script_runner
 
 from indicators import i18n, progress, scorecard, store
-
-OVERVIEW = "pages/overview.py"
-INDICATOR = "pages/indicator.py"
-EMISSIONS = "pages/emissions.py"
-COMPARE = "pages/compare.py"
-PROJECTS = "pages/projects.py"
-METHODOLOGY = "pages/methodology.py"
-EVERYONE = [None, "official", "developer"]
-SRS = "stockholm-royal-seaport"
-TURKU = "turku-science-park"
-EXCAVATED = "excavated_material_reused"
-
-
-@pytest.fixture(autouse=True)
-def every_run_through_dashboard(monkeypatch):
-    """Run dashboard.py on every AppTest run, as the served app does (see test_roles.py:
-    AppTest would otherwise run a page file directly from the second run on)."""
-
-    def main_script(main_script_path) -> None:
-        PagesManager.uses_pages_directory = False
-        path = Path(main_script_path)
-        exec(compile(path.read_text(), str(path), "exec"), sys.modules["__main__"].__dict__)
-
-    monkeypatch.setattr(script_runner, "_mpa_v1", main_script)
-
-
-def open_view(make_app, page: str, role: str | None = None, **params):
-    """Open `page` as a shared link would: the role's app, then exactly these query params.
-
-    The language comes with the first run (as when a link is opened); the other parameters
-    are set again after it, since that first run shows the default page."""
-    at = make_app(role, lang=params.get("lang", "en"))
-    at.run()
-    for key in list(at.query_params):
-        del at.query_params[key]
-    for key, value in params.items():
-        at.query_params[key] = value
-    if page != OVERVIEW:
-        at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def texts(at) -> str:
-    """Everything written on the page, as one text."""
-    parts = [e.value for e in at.main.get("markdown")]
-    parts += [e.value for e in at.main.get("caption")]
-    parts += [e.value for e in at.main.get("header")] + [e.value for e in at.main.get("title")]
-    parts += [f"{m.label}: {m.value}" for m in at.main.get("metric")]
-    parts += [e.value for e in at.main.get("info")] + [e.value for e in at.main.get("warning")]
-    return "\n".join(str(p) for p in parts)
-
-
-def table_with(at, *columns: str) -> pd.DataFrame:
-    """The first data table on the page that has these columns."""
-    for frame in at.main.get("dataframe"):
-        if set(columns) <= set(frame.value.columns):
-            return frame.value
-    raise AssertionError(f"no table with the columns {columns!r}")
-
-
-def metric(at, label: str):
-    found = [m for m in at.main.get("metric") if m.label == label]
-    assert found, f"no metric {label!r}: {[m.label for m in at.main.get('metric')]}"
-    return found[0]
+from tests.app.views import (
+    COMPARE,
+    EMISSIONS,
+    EVERYONE,
+    EXCAVATED,
+    INDICATOR,
+    METHODOLOGY,
+    OVERVIEW,
+    PROJECTS,
+    SRS,
+    TURKU,
+    metric,
+    open_view,
+    table_with,
+    texts,
+)
 
 
 def headline(con, indicator: str, district: str) -> pd.DataFrame:
@@ -127,7 +72,8 @@ def test_overview_cards_link_to_the_indicator_page_of_that_district(make_app):
 
 
 def test_overview_in_finnish_uses_decimal_comma_and_finnish_words(make_app, demo_con):
-    latest = headline(demo_con, EXCAVATED, TURKU).iloc[-1]["value"]
+    series = headline(demo_con, EXCAVATED, TURKU)
+    latest = series[series["complete"]].iloc[-1]["value"]
     at = open_view(make_app, OVERVIEW, district=TURKU, lang="fi")
     shown = metric(at, "Kaivumaiden hyötykäyttö").value
     assert shown == f"{i18n.format_number(latest, 'fi')} %" and "," in shown

@@ -3,12 +3,7 @@ cannot be switched to, and the role is decided again on every rerun."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
-from streamlit.runtime.scriptrunner import script_runner
 
 from indicators import store
 from indicators.ui import data, navigation
@@ -18,24 +13,6 @@ from tests.app.conftest import AUTH_SECRETS, DEMO_IDENTITIES
 REPORTING = ["pages/upload.py", "pages/submissions.py", "pages/projects.py"]
 ADMINISTRATION = ["pages/targets.py", "pages/access.py", "pages/audit.py"]
 EXISTING = [s.path for s in navigation.SCREENS if (navigation.ROOT / s.path).exists()]
-
-
-@pytest.fixture(autouse=True)
-def every_run_through_dashboard(monkeypatch):
-    """Run dashboard.py on every AppTest run, as the served app does.
-
-    AppTest resets Streamlit's detection of a `pages/` folder before every run, so from the
-    second run on it would execute a page file directly (Streamlit's old multipage mode),
-    skipping dashboard.py. A served app leaves that mode for good at its first st.navigation
-    call (and indicators.ui makes sure of it), so these tests do the same.
-    """
-
-    def main_script(main_script_path) -> None:
-        PagesManager.uses_pages_directory = False
-        path = Path(main_script_path)
-        exec(compile(path.read_text(), str(path), "exec"), sys.modules["__main__"].__dict__)
-
-    monkeypatch.setattr(script_runner, "_mpa_v1", main_script)
 
 
 def opens(at, path: str) -> bool:

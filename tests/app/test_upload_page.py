@@ -4,12 +4,9 @@ approves it on the submissions page."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
-from streamlit.runtime.scriptrunner import script_runner
 
 from indicators import store
 from indicators.ui import data
@@ -28,18 +25,6 @@ INVALID = (
     f"{PROJECT},excavated_material_reused,2024,120,120,100\n"
     f"{PROJECT},energy_use_buildings,2024,abc,,\n"
 ).encode()
-
-
-@pytest.fixture(autouse=True)
-def every_run_through_dashboard(monkeypatch):
-    """Run dashboard.py on every AppTest run, as the served app does (see test_roles.py)."""
-
-    def main_script(main_script_path) -> None:
-        PagesManager.uses_pages_directory = False
-        path = Path(main_script_path)
-        exec(compile(path.read_text(), str(path), "exec"), sys.modules["__main__"].__dict__)
-
-    monkeypatch.setattr(script_runner, "_mpa_v1", main_script)
 
 
 def run(at):

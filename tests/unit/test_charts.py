@@ -84,7 +84,7 @@ def test_time_series_lines_differ_by_marker_and_dash_not_only_colour():
 
 def test_time_series_marks_pending_points():
     fig = charts.time_series(
-        _series(), title="t", x_title="Year", y_title="Value (%)", pending_label="pending"
+        _series(), title="t", x_title="Year", y_title="Value (%)", marks={"pending": "pending"}
     )
     pending = [trace for trace in fig.data if trace.name == "Kera: pending"]
     assert len(pending) == 1 and list(pending[0].x) == [2023]

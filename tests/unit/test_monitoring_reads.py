@@ -1,6 +1,6 @@
 """The reads and rules behind the monitoring screens: many districts at once give exactly what
-one district at a time gives, statuses are scorecard's, and who sees which projects is decided
-in indicators, not in the page."""
+one district at a time gives, a status's trajectory runs through its figures, and who sees
+which projects is decided in indicators, not in the page. (Statuses: test_scorecard.py.)"""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ import math
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from indicators import access, compliance, progress, scorecard, statuses, store
+from indicators import access, compliance, progress, store, trajectory
 
 DEVELOPER_A = access.Actor(
     role="developer", email="developer-a@demo.dev", organisation="aalto-rakennus"
@@ -34,36 +32,6 @@ def test_district_figures_can_leave_alternative_series_out(demo_con):
     assert len(headline) and (headline["series"] == "").all()
 
 
-@pytest.mark.parametrize("include_pending", [False, True])
-def test_statuses_of_many_districts_are_scorecards_statuses(demo_con, include_pending):
-    series = store.district_series(demo_con, include_pending=include_pending)
-    indicators, targets = store.indicators(demo_con), store.targets(demo_con)
-    expected = scorecard.build(series, indicators, targets)
-    fast = statuses.build(series, indicators, targets)
-    pd.testing.assert_frame_equal(expected, fast, check_dtype=False)
-
-
-_values = st.one_of(
-    st.just(0.0),
-    # subnormal floats (5e-324) overflow the growth rate: no indicator is measured that finely
-    st.floats(
-        min_value=-500, max_value=500, allow_nan=False, allow_infinity=False, allow_subnormal=False
-    ),
-)
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    points=st.dictionaries(st.integers(2005, 2030), _values, min_size=1, max_size=12),
-    direction=st.sampled_from(["higher", "lower"]),
-    target=st.one_of(st.none(), _values),
-)
-def test_the_points_assess_looks_at_give_the_same_assessment(points, direction, target):
-    whole = progress.assess(points, direction=direction, target=target)
-    relevant = progress.assess(statuses.relevant_points(points), direction=direction, target=target)
-    assert whole == relevant
-
-
 def test_trajectory_runs_through_base_and_latest_value_to_the_target_year():
     a = progress.assess({2016: 40.0, 2023: 58.0}, direction="higher", target=65.0, target_year=2030)
     row = {
@@ -73,16 +41,12 @@ def test_trajectory_runs_through_base_and_latest_value_to_the_target_year():
         "observed_growth": a.observed_growth,
         "target_year": a.target_year,
     }
-    path = statuses.trajectory(row)
+    path = trajectory.path(row)
     assert min(path) == 2016 and max(path) == 2030
     assert math.isclose(path[2016], 40.0) and math.isclose(path[2023], 58.0)
-    assert statuses.trajectory({**row, "target_year": float("nan")}) == {}
-
-
-def test_status_counts_follow_the_status_order():
-    counted = statuses.counts(["deterioration", "target_achieved", "target_achieved"])
-    assert list(counted) == list(progress.STATUS_ORDER)
-    assert counted["target_achieved"] == 2 and counted["not_available"] == 0
+    assert trajectory.path({**row, "target_year": float("nan")}) == {}
+    assert trajectory.path({**row, "target_year": pd.NA}) == {}
+    assert max(trajectory.path(row, until=2026)) == 2026
 
 
 def test_sector_shares_add_up_and_per_resident_divides_by_residents(demo_con):
