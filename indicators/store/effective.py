@@ -22,15 +22,21 @@ def effective_observations_sql(include_pending: bool = False, condition: str | N
 
 def district_figures_sql(include_pending: bool, headline_only: bool, one_year: bool = False) -> str:
     """district_series' SQL with list filters ($districts, $indicators: NULL means all) and,
-    with `one_year`, only the year $year (filtered before the window: one year stays small).
+    with `one_year`, only the year $year.
 
     A figure built from projects is `complete` when every project that has begun reporting the
     indicator (its first submitted year, pending included, is this year or earlier) has a figure
     counted in that year, in any breakdown (`projects_reported` of `expected_projects`). While
     one project's report waits for approval, the public total of that year would otherwise look
     smaller than it is."""
-    series = "AND e.series = ''" if headline_only else ""
-    condition = "o.year = $year" if one_year else None
+    # the filters go inside the window (it partitions by district and indicator, so they are
+    # safe there): `eff` is used twice, and DuckDB does not push filters into a shared CTE
+    condition = (
+        "($indicators IS NULL OR list_contains($indicators, o.indicator))"
+        " AND ($districts IS NULL OR list_contains($districts, o.district_id))"
+        + (" AND o.series = ''" if headline_only else "")
+        + (" AND o.year = $year" if one_year else "")
+    )
     return f"""
         WITH eff AS ({effective_observations_sql(include_pending, condition)}),
         agg AS (
@@ -45,8 +51,6 @@ def district_figures_sql(include_pending: bool, headline_only: bool, one_year: b
                    CASE WHEN count(*) = 1 THEN min(e.comment) END AS note,
                    max(e.period) AS last_period
             FROM eff e
-            WHERE ($indicators IS NULL OR list_contains($indicators, e.indicator))
-              AND ($districts IS NULL OR list_contains($districts, e.district_id)) {series}
             GROUP BY ALL
         ),
         reporting AS (
@@ -61,12 +65,10 @@ def district_figures_sql(include_pending: bool, headline_only: bool, one_year: b
               AND ($districts IS NULL OR list_contains($districts, o.district_id))
             GROUP BY ALL
         ),
-        expected AS (
-            SELECT y.district, y.indicator, y.year, count(b.project_id) AS n
-            FROM (SELECT DISTINCT district, indicator, year FROM agg WHERE NOT district_level) y
-            LEFT JOIN begun b ON b.district = y.district AND b.indicator = y.indicator
-                 AND b.first_year <= y.year
-            GROUP BY ALL
+        expected AS (  -- from each first year on: how many projects have begun by then
+            SELECT DISTINCT district, indicator, first_year,
+                   count(*) OVER (PARTITION BY district, indicator ORDER BY first_year) AS n
+            FROM begun
         )
         SELECT a.district, a.indicator, a.year, a.breakdown, a.series,
                CASE
@@ -83,8 +85,8 @@ def district_figures_sql(include_pending: bool, headline_only: bool, one_year: b
         FROM agg a JOIN indicator i ON i.key = a.indicator
         LEFT JOIN reporting r
                ON r.district = a.district AND r.indicator = a.indicator AND r.year = a.year
-        LEFT JOIN expected x
-               ON x.district = a.district AND x.indicator = a.indicator AND x.year = a.year
+        ASOF LEFT JOIN expected x
+               ON x.district = a.district AND x.indicator = a.indicator AND a.year >= x.first_year
         QUALIFY row_number() OVER (
             PARTITION BY a.district, a.indicator, a.year, a.breakdown, a.series
             ORDER BY a.district_level DESC) = 1
