@@ -37,6 +37,9 @@ def missing(value) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
+SYNTHETIC_MARK = " (synthetic)"  # as indicators.demo names what it invents
+
+
 class Names:
     """Names and formats for one language, built from the catalog frames of this run."""
 
@@ -53,11 +56,22 @@ class Names:
         self._indicators = indicators.set_index("key", drop=False)
         self._districts = districts.set_index("id", drop=False)
         self._themes = themes.set_index("key", drop=False) if themes is not None else None
-        self._district_names = dict(zip(districts["id"], districts["name"], strict=True))
+        self._district_names = {
+            key: self.demo_name(name)
+            for key, name in zip(districts["id"], districts["name"], strict=True)
+        }
         self._synthetic = dict(zip(districts["id"], districts["synthetic"], strict=True))
 
     def t(self, key: str, **values) -> str:
         return i18n.t(key, self.lang, **values)
+
+    def demo_name(self, name) -> str:
+        """A demo district's or developer's name with its "(synthetic)" mark in this language
+        (the stored name keeps the English mark, so every export and CLI line says it too)."""
+        name = str(name)
+        if name.endswith(SYNTHETIC_MARK):
+            return f"{name[: -len(SYNTHETIC_MARK)]} ({self.t('mon.synthetic_flag')})"
+        return name
 
     # ---------------------------------------------------------------- catalog names
     def _local(self, frame: pd.DataFrame | None, key: str, field: str) -> str | None:

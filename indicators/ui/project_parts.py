@@ -26,7 +26,7 @@ def matrix(frame: pd.DataFrame, names: Names) -> pd.DataFrame:
             r["project"],
             {
                 t("mon.col.project"): r["project_name"],
-                t("mon.projects.organisation"): r["organisation_name"],
+                t("mon.projects.organisation"): names.demo_name(r["organisation_name"]),
             },
         )
         row[names.indicator(r["indicator"])] = names.requirement(r["status"])
@@ -42,7 +42,9 @@ def table(frame: pd.DataFrame, names: Names) -> tuple[pd.DataFrame, pd.DataFrame
     shown = pd.DataFrame(
         {
             t("mon.col.project"): frame["project_name"],
-            t("mon.projects.organisation"): frame["organisation_name"],
+            t("mon.projects.organisation"): [
+                names.demo_name(n) for n in frame["organisation_name"]
+            ],
             t("mon.col.indicator"): [names.indicator(k) for k in frame["indicator"]],
             t("mon.col.requirement"): [requirement_text(r, names) for r in records],
             t("mon.col.reported"): [names.quantity(r["value"], r.get("unit")) for r in records],

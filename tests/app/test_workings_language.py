@@ -1,5 +1,5 @@
-"""The indicator page explains each status in the reader's language: the workings under the
-numbers and the units, through the real dashboard.py (AppTest)."""
+"""The screens speak the reader's language beyond the interface text: the workings under the
+numbers, the units, and the demo data's "synthetic" mark, through the real dashboard.py (AppTest)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,16 @@ from string import Formatter
 
 from indicators import i18n
 from indicators.progress import NOTE_PREFIX
-from tests.app.views import EXCAVATED, INDICATOR, SRS, open_view, texts
+from tests.app.views import (
+    EXCAVATED,
+    INDICATOR,
+    OVERVIEW,
+    PROJECTS,
+    SRS,
+    open_view,
+    table_with,
+    texts,
+)
 
 
 def english_note_phrases() -> list[str]:
@@ -36,3 +45,13 @@ def test_indicator_page_in_swedish_names_the_unit_in_swedish(make_app):
     shown = texts(at)
     assert "**Enhet:** arbetsplatser" in shown
     assert " jobs" not in shown
+
+
+def test_demo_districts_and_developers_are_marked_synthetic_in_the_readers_language(make_app):
+    at = open_view(make_app, OVERVIEW, district="lakeview", lang="sv")
+    assert "Lakeview (syntetisk)" in at.selectbox(key="filter_select_district").options
+    assert "Lakeview (syntetisk)" in texts(at)
+    at = open_view(make_app, PROJECTS, "official", district="turku-science-park", lang="fi")
+    developers = set(table_with(at, "Rakennuttaja")["Rakennuttaja"])
+    assert "Aalto Rakennus Oy (synteettinen)" in developers
+    assert not any("(synthetic)" in name for name in developers)
