@@ -3,10 +3,15 @@ given, and colours from the colour-blind-safe palette -- never colour alone."""
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 from indicators import charts
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _series() -> pd.DataFrame:
@@ -53,6 +58,13 @@ def test_palette_is_okabe_ito():
 def test_line_colours_reach_three_to_one_contrast_on_white():
     assert all(_contrast_on_white(c) >= 3 for c in charts.LINE_COLOURS)
     assert _contrast_on_white(charts.TEXT_COLOUR) >= 4.5
+
+
+def test_the_apps_accent_colour_meets_wcag_aa_with_white_text_and_on_white():
+    """Selected chips, buttons and links use the theme's primary colour (Streamlit's default
+    red would give white text 3.6:1)."""
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert _contrast_on_white(config["theme"]["primaryColor"]) >= 4.5
 
 
 def test_time_series_has_title_axis_titles_with_unit_and_target_line():
