@@ -147,8 +147,11 @@ def screenshot(page, name: str) -> Path:
 
 
 def wait_for_app(page) -> None:
-    """Wait until Streamlit has finished running the script (no 'running' indicator)."""
-    page.wait_for_selector("[data-testid='stApp']")
+    """Wait until Streamlit has run the script at least once and is not running it now.
+
+    Right after a navigation the app is still "initial" (no run yet) and shows no running
+    indicator either, so the script-run state of the app root is what tells the two apart."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
     )
