@@ -7,10 +7,11 @@ that is not given cannot be opened, also not by typing its address.
 
 import streamlit as st
 
-from indicators.ui import language, navigation, session
+from indicators.ui import data, language, navigation, session
 
 st.set_page_config(page_title="District Sustainability Monitor", page_icon="🌳", layout="wide")
 
+data.require_database()
 actor = session.actor()
 lang = language.selector()
 session.sidebar(actor)

@@ -291,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     except catalog.CatalogError as exc:
         print(f"catalog error: {exc}", file=sys.stderr)
         return 1
-    except (duckdb.Error, OSError, ValueError, LookupError) as exc:
+    except (duckdb.Error, OSError, ValueError, LookupError, store.OutdatedSchemaError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0

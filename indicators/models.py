@@ -132,6 +132,8 @@ class Project(Strict):
     organisation: str
     gross_floor_area: float | None = Field(default=None, ge=0)
     synthetic: bool = False
+    # the last year the project reports (construction over, handed over); None: still reporting
+    reporting_until: int | None = Field(default=None, ge=1900, le=2100)
 
     _id = field_validator("id")(_check_key)
 

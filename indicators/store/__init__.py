@@ -34,6 +34,7 @@ from .admin import (
 from .connection import (
     DEFAULT_DB,
     MIGRATIONS,
+    OutdatedSchemaError,
     ReadOnlyError,
     audit,
     connect,
@@ -103,6 +104,7 @@ from .submissions import (
 from .users import get_user, remove_user, upsert_user, users
 
 __all__ = [
+    "OutdatedSchemaError",
     "MIGRATIONS",
     "DEFAULT_DB",
     "ReadOnlyError",

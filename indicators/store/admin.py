@@ -39,7 +39,15 @@ REFERENCE_COLUMNS: dict[str, list[str]] = {
         "source_url",
     ],
     "organisation": ["id", "name", "synthetic"],
-    "project": ["id", "name", "district_id", "organisation_id", "gross_floor_area", "synthetic"],
+    "project": [
+        "id",
+        "name",
+        "district_id",
+        "organisation_id",
+        "gross_floor_area",
+        "reporting_until",
+        "synthetic",
+    ],
 }
 
 

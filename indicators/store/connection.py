@@ -113,6 +113,13 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         "submission lookup by content hash",
         "CREATE INDEX IF NOT EXISTS submission_sha ON submission (sha256);",
     ),
+    (
+        3,
+        "project's last reporting year",
+        # NULL: still reporting. After this year the project is no longer expected to report,
+        # so a district total without it is whole (see effective.district_figures_sql).
+        "ALTER TABLE project ADD COLUMN IF NOT EXISTS reporting_until INTEGER;",
+    ),
 ]
 
 
@@ -171,11 +178,28 @@ def connect(
     if read_only:
         if not path.exists():
             raise FileNotFoundError(f"database {path} does not exist")
-        return duckdb.connect(str(path), read_only=True)
+        con = duckdb.connect(str(path), read_only=True)
+        _require_current_schema(con, path)
+        return con
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
     migrate(con)
     return con
+
+
+class OutdatedSchemaError(RuntimeError):
+    """A read-only database was written by an older version of the app (it cannot migrate)."""
+
+
+def _require_current_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    have, need = schema_version(con), max(version for version, _, _ in MIGRATIONS)
+    if have < need:
+        con.close()
+        raise OutdatedSchemaError(
+            f"database {path} has schema version {have} and this app needs {need}: publish a new"
+            " snapshot with `python -m indicators publish --out PATH`, or open it once writable"
+            " (without INDICATORS_PUBLIC) to migrate it"
+        )
 
 
 def is_read_only(con: duckdb.DuckDBPyConnection) -> bool:

@@ -24,11 +24,11 @@ def district_figures_sql(include_pending: bool, headline_only: bool, one_year: b
     """district_series' SQL with list filters ($districts, $indicators: NULL means all) and,
     with `one_year`, only the year $year.
 
-    A figure built from projects is `complete` when every project that has begun reporting the
-    indicator (its first submitted year, pending included, is this year or earlier) has a figure
-    counted in that year, in any breakdown (`projects_reported` of `expected_projects`). While
-    one project's report waits for approval, the public total of that year would otherwise look
-    smaller than it is."""
+    A figure built from projects is `complete` when every project expected to report the
+    indicator that year has a figure counted in it, in any breakdown (`projects_reported` of
+    `expected_projects`). A project is expected from its first submitted year (pending
+    included) up to its `reporting_until` year, if it has one. While one project's report waits
+    for approval, the public total of that year would otherwise look smaller than it is."""
     # the filters go inside the window (it partitions by district and indicator, so they are
     # safe there): `eff` is used twice, and DuckDB does not push filters into a shared CTE
     condition = (
@@ -58,17 +58,24 @@ def district_figures_sql(include_pending: bool, headline_only: bool, one_year: b
             FROM eff WHERE project_id IS NOT NULL GROUP BY ALL
         ),
         begun AS (
-            SELECT o.district_id AS district, o.indicator, o.project_id, min(o.year) AS first_year
+            SELECT o.district_id AS district, o.indicator, o.project_id,
+                   min(o.year) AS first_year, any_value(p.reporting_until) AS reporting_until
             FROM observation o JOIN submission s ON s.id = o.submission_id
-            WHERE s.status <> 'rejected' AND o.project_id IS NOT NULL
+            JOIN project p ON p.id = o.project_id
+            WHERE s.status <> 'rejected'
               AND ($indicators IS NULL OR list_contains($indicators, o.indicator))
               AND ($districts IS NULL OR list_contains($districts, o.district_id))
-            GROUP BY ALL
+            GROUP BY o.district_id, o.indicator, o.project_id
         ),
-        expected AS (  -- from each first year on: how many projects have begun by then
-            SELECT DISTINCT district, indicator, first_year,
+        started AS (  -- from each first year on: how many projects have begun by then
+            SELECT DISTINCT district, indicator, first_year AS year,
                    count(*) OVER (PARTITION BY district, indicator ORDER BY first_year) AS n
             FROM begun
+        ),
+        ended AS (  -- from the year after each last reporting year: how many have stopped
+            SELECT DISTINCT district, indicator, reporting_until + 1 AS year,
+                   count(*) OVER (PARTITION BY district, indicator ORDER BY reporting_until) AS n
+            FROM begun WHERE reporting_until >= first_year
         )
         SELECT a.district, a.indicator, a.year, a.breakdown, a.series,
                CASE
@@ -80,13 +87,16 @@ def district_figures_sql(include_pending: bool, headline_only: bool, one_year: b
                a.numerator, a.denominator, a.projects, a.rows, a.district_level,
                a.pending, a.synthetic, a.source, a.note, a.last_period, i.unit,
                CASE WHEN NOT a.district_level THEN coalesce(r.n, 0) END AS projects_reported,
-               CASE WHEN NOT a.district_level THEN x.n END AS expected_projects,
-               a.district_level OR coalesce(r.n, 0) >= x.n AS complete
+               CASE WHEN NOT a.district_level
+                    THEN coalesce(b.n, 0) - coalesce(f.n, 0) END AS expected_projects,
+               a.district_level OR coalesce(r.n, 0) >= expected_projects AS complete
         FROM agg a JOIN indicator i ON i.key = a.indicator
         LEFT JOIN reporting r
                ON r.district = a.district AND r.indicator = a.indicator AND r.year = a.year
-        ASOF LEFT JOIN expected x
-               ON x.district = a.district AND x.indicator = a.indicator AND a.year >= x.first_year
+        ASOF LEFT JOIN started b
+               ON b.district = a.district AND b.indicator = a.indicator AND a.year >= b.year
+        ASOF LEFT JOIN ended f
+               ON f.district = a.district AND f.indicator = a.indicator AND a.year >= f.year
         QUALIFY row_number() OVER (
             PARTITION BY a.district, a.indicator, a.year, a.breakdown, a.series
             ORDER BY a.district_level DESC) = 1

@@ -7,13 +7,16 @@ is visible to every session on its next rerun and nothing stale is ever shown.
 
 from __future__ import annotations
 
+import logging
 from typing import NamedTuple
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from indicators import store
+from indicators import i18n, store
+
+_log = logging.getLogger(__name__)
 
 
 class Version(NamedTuple):
@@ -26,6 +29,17 @@ class Version(NamedTuple):
 @st.cache_resource(show_spinner=False)
 def connection(path: str) -> duckdb.DuckDBPyConnection:
     return store.connect(path)
+
+
+def require_database() -> None:
+    """Stop the run with a plain message when the database cannot be opened read-only (a public
+    instance whose file is missing or from an older app); the details go to the server log."""
+    try:
+        con()
+    except (FileNotFoundError, store.OutdatedSchemaError) as exc:
+        _log.error("%s", exc)
+        st.error(i18n.t("database_unavailable", i18n.normalise(st.query_params.get("lang"))))
+        st.stop()
 
 
 def con() -> duckdb.DuckDBPyConnection:

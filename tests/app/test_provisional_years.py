@@ -7,8 +7,9 @@ In the demo data, one developer's 2025 report in Turku Science Park waits for ap
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
-from indicators import i18n, store
+from indicators import access, editing, i18n, store
 from tests.app.views import (
     EMISSIONS,
     EXCAVATED,
@@ -82,3 +83,36 @@ def test_emission_shares_come_from_the_last_whole_year(make_app):
     charts = [c for c in at.main.get("plotly_chart")]
     titles = [str(c.proto.spec) for c in charts]
     assert any("Share of each sector" in t and "2024" in t for t in titles), titles
+
+
+def _stop_reporting(con, official, organisation: str, year: float | None) -> None:
+    """An official sets the last reporting year of one developer's Turku projects (pages/
+    targets.py does the same through access.save_reference)."""
+    projects = store.editable_reference(con, "project")
+    mine = projects["organisation_id"].eq(organisation) & projects["district_id"].eq(TURKU)
+    projects.loc[mine, "reporting_until"] = year
+    access.save_reference(con, official, "project", projects)
+
+
+def test_a_project_past_its_last_reporting_year_is_no_longer_waited_for(demo_con):
+    official = access.actor_for(demo_con, "official@demo.city")
+    waiting = headline(demo_con, SECTORS)
+    waiting = waiting[waiting["year"] == 2025]
+    assert not waiting["complete"].any()  # the pending developer's projects are expected
+    _stop_reporting(demo_con, official, "bjork-bygg", 2024)
+    after = headline(demo_con, SECTORS)
+    last = after[after["year"] == 2025]
+    assert last["complete"].all()
+    assert (last["expected_projects"] == waiting["projects_reported"].max()).all()
+    # earlier years still expect those projects
+    assert (after[after["year"] == 2024]["expected_projects"] == 6).all()
+
+
+def test_a_last_reporting_year_before_1900_is_refused_naming_row_and_column(demo_con):
+    official = access.actor_for(demo_con, "official@demo.city")
+    before = store.editable_reference(demo_con, "project")
+    with pytest.raises(editing.EditError) as refused:
+        _stop_reporting(demo_con, official, "bjork-bygg", 1800)
+    assert {e.column for e in refused.value.errors} == {"reporting_until"}
+    assert all(e.line for e in refused.value.errors)
+    pd.testing.assert_frame_equal(store.editable_reference(demo_con, "project"), before)

@@ -46,6 +46,18 @@ def test_public_mode_refuses_to_open_a_missing_database(public_db, tmp_path):
     assert not (tmp_path / "missing.duckdb").exists()
 
 
+def test_public_mode_names_a_database_from_an_older_version_instead_of_failing_later(
+    public_db, tmp_path
+):
+    old = tmp_path / "old.duckdb"
+    with store.connect(old, read_only=False) as con:
+        con.execute(
+            "DELETE FROM schema_migration WHERE version = (SELECT max(version) FROM schema_migration)"
+        )
+    with pytest.raises(store.OutdatedSchemaError, match="publish a new snapshot"):
+        store.connect(old)
+
+
 def _requirements(con):
     return store.query(con, "SELECT * FROM target WHERE project_id IS NOT NULL")
 
