@@ -97,7 +97,7 @@ with st.container(border=True, key="submission_detail"):
     st.markdown(f"**{t('submissions.changes')}**")
     changes = detail["changes"]
     st.dataframe(
-        changes[[c for c in reporting.PREVIEW_COLUMNS if c in changes.columns]],
+        reporting.changes_view(changes),
         hide_index=True,
         column_config=reporting.preview_config(),
         key="submission_changes",

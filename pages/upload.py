@@ -113,7 +113,7 @@ if report.duplicate_of is not None:
 st.success(t("upload.valid", rows=report.rows), icon=":material/check_circle:")
 st.markdown(f"**{t('upload.preview')}**")
 st.dataframe(
-    report.preview[reporting.PREVIEW_COLUMNS],
+    reporting.changes_view(report.preview),
     hide_index=True,
     column_config=reporting.preview_config(),
     key="upload_preview",

@@ -17,6 +17,7 @@ import streamlit as st
 from indicators import access, ingest, templates
 from indicators.ui import data
 from indicators.ui.language import current, t
+from indicators.ui.names import Names
 
 REPORT_KEY = "reporting_report"
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]<>#|~$])")
@@ -122,10 +123,23 @@ def status_label(status: str) -> str:
     return t(f"submissions.status_{status}")
 
 
+def changes_view(changes: pd.DataFrame) -> pd.DataFrame:
+    """What a file or submission changes (store's changes table), with the indicator's name and
+    the unit in the reader's language beside the codes the file used."""
+    version = data.version()
+    names = Names(current(), data.indicators(version), data.districts(version))
+    shown = changes.assign(
+        indicator_name=[names.indicator(k) for k in changes["indicator"]],
+        unit=[names.unit_name(u) for u in changes["unit"]],
+    )
+    return shown[[c for c in PREVIEW_COLUMNS if c in shown.columns]]
+
+
 def preview_config() -> dict:
     return {
         "reported_for": t("upload.col_reported_for"),
-        "indicator": t("upload.col_indicator"),
+        "indicator_name": t("upload.col_indicator"),
+        "indicator": t("upload.col_indicator_code"),
         "unit": t("upload.col_unit"),
         "rows": st.column_config.NumberColumn(t("upload.col_rows"), format="%d"),
         "new_rows": st.column_config.NumberColumn(t("upload.col_new_rows"), format="%d"),
@@ -139,6 +153,7 @@ def preview_config() -> dict:
 
 PREVIEW_COLUMNS = [
     "reported_for",
+    "indicator_name",
     "indicator",
     "unit",
     "rows",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from indicators import store
+from indicators import i18n, store
 from indicators.ui import data
 
 PROJECT = "turku-science-park-plot-01"  # aalto-rakennus, developer-a's organisation
@@ -180,3 +180,14 @@ def test_developer_follows_its_submissions_and_sees_the_officials_comment(make_a
     assert set(table["submitted_by"]) == {"developer-a@demo.dev"}  # only its own organisation
     assert at.selectbox(key="submission_choice").value == sid
     assert any(t.value == "**numerator** <b>missing</b>" for t in at.text)  # literally
+
+
+def test_the_preview_names_each_indicator_and_unit_in_the_developers_language(make_app):
+    at = run(make_app("developer", lang="sv"))
+    at.switch_page("pages/upload.py")
+    run(at)
+    at.file_uploader(key="upload_file").set_value(("plots.csv", VALID, "text/csv"))
+    run(at)
+    preview = frame_with(at, "latest_value").set_index("indicator")
+    assert preview.loc["excavated_material_reused", "indicator_name"] == "Återanvända schaktmassor"
+    assert preview.loc["ghg_emissions_by_sector", "unit"] == i18n.unit_name("t CO2e", "sv")
