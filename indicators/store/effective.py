@@ -76,6 +76,15 @@ def district_figures_sql(include_pending: bool, headline_only: bool, one_year: b
             SELECT DISTINCT district, indicator, reporting_until + 1 AS year,
                    count(*) OVER (PARTITION BY district, indicator ORDER BY reporting_until) AS n
             FROM begun WHERE reporting_until >= first_year
+        ),
+        whole AS (  -- per district, indicator and year: projects counted of projects expected
+            SELECT r.district, r.indicator, r.year, r.n AS reported,
+                   coalesce(b.n, 0) - coalesce(f.n, 0) AS expected
+            FROM reporting r
+            ASOF LEFT JOIN started b
+                   ON b.district = r.district AND b.indicator = r.indicator AND r.year >= b.year
+            ASOF LEFT JOIN ended f
+                   ON f.district = r.district AND f.indicator = r.indicator AND r.year >= f.year
         )
         SELECT a.district, a.indicator, a.year, a.breakdown, a.series,
                CASE
@@ -86,17 +95,12 @@ def district_figures_sql(include_pending: bool, headline_only: bool, one_year: b
                END AS value,
                a.numerator, a.denominator, a.projects, a.rows, a.district_level,
                a.pending, a.synthetic, a.source, a.note, a.last_period, i.unit,
-               CASE WHEN NOT a.district_level THEN coalesce(r.n, 0) END AS projects_reported,
-               CASE WHEN NOT a.district_level
-                    THEN coalesce(b.n, 0) - coalesce(f.n, 0) END AS expected_projects,
-               a.district_level OR coalesce(r.n, 0) >= expected_projects AS complete
+               CASE WHEN NOT a.district_level THEN coalesce(w.reported, 0) END AS projects_reported,
+               CASE WHEN NOT a.district_level THEN w.expected END AS expected_projects,
+               a.district_level OR coalesce(w.reported, 0) >= w.expected AS complete
         FROM agg a JOIN indicator i ON i.key = a.indicator
-        LEFT JOIN reporting r
-               ON r.district = a.district AND r.indicator = a.indicator AND r.year = a.year
-        ASOF LEFT JOIN started b
-               ON b.district = a.district AND b.indicator = a.indicator AND a.year >= b.year
-        ASOF LEFT JOIN ended f
-               ON f.district = a.district AND f.indicator = a.indicator AND a.year >= f.year
+        LEFT JOIN whole w
+               ON w.district = a.district AND w.indicator = a.indicator AND w.year = a.year
         QUALIFY row_number() OVER (
             PARTITION BY a.district, a.indicator, a.year, a.breakdown, a.series
             ORDER BY a.district_level DESC) = 1
