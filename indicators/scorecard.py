@@ -83,13 +83,19 @@ def totals(series: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([head[~is_sum], summed], ignore_index=True)
 
 
+def is_whole(frame: pd.DataFrame) -> pd.Series:
+    """Per row: is its year whole? A year still waiting for some project's approved report
+    (store's `complete` false) would make a total look smaller than it is; a frame without
+    the column (a district-level read) is whole throughout."""
+    if "complete" not in frame:
+        return pd.Series(True, index=frame.index)
+    return frame["complete"].fillna(True).astype(bool)
+
+
 def whole_years(series: pd.DataFrame) -> pd.DataFrame:
-    """The figures of whole years: a year still waiting for some project's approved report
-    (store's `complete` false) would make a total look smaller than it is, so statuses are
-    worked out without it (as store.series_endpoints does); charts show it, marked."""
-    if "complete" not in series:
-        return series
-    return series[series["complete"].fillna(True).astype(bool)]
+    """The figures of whole years: statuses are worked out without a provisional year (as
+    store.series_endpoints does); charts show it, marked."""
+    return series[is_whole(series)]
 
 
 def relevant_points(points: dict[int, float]) -> dict[int, float]:

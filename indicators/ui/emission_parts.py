@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from indicators import scorecard
 from indicators.ui import widgets
 from indicators.ui.names import Names
 
@@ -79,21 +80,13 @@ def table(
 def provisional(sectors: pd.DataFrame, names: Names) -> dict[int, str]:
     """Year -> why it is provisional ("4 of 6 projects' reports approved"), for the years whose
     total still waits for some project's approved report."""
-    waiting = sectors[~sectors["complete"].fillna(True).astype(bool)]
-    return {
-        int(year): names.t(
-            "mon.provisional.card",
-            year=int(year),
-            reported=int(rows["projects_reported"].max()),
-            expected=int(rows["expected_projects"].max()),
-        )
-        for year, rows in waiting.groupby("year")
-    }
+    waiting = sectors[~scorecard.is_whole(sectors)]
+    return {int(year): names.provisional(rows) for year, rows in waiting.groupby("year")}
 
 
 def latest_whole_year(sectors: pd.DataFrame) -> int:
     """The latest year whose total is complete (the latest year if none is)."""
-    whole = sectors[sectors["complete"].fillna(True).astype(bool)]
+    whole = scorecard.whole_years(sectors)
     return int((whole if not whole.empty else sectors)["year"].max())
 
 

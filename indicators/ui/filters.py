@@ -64,14 +64,7 @@ def select(
     if not options:
         _write(param, None)
         return None
-    by_text = {str(option): option for option in options}
-    value = default if default in options else options[0]
-    url = url_value(param)
-    if url is not None:
-        if url in by_text:
-            value = by_text[url]
-        else:
-            _unknown(param, url)
+    value = _from_url(param, options, default)
     key = _key("select", param)
     st.session_state[key] = value
     container.selectbox(
@@ -87,6 +80,20 @@ def select(
     return value
 
 
+def _from_url(param: str, options: list, default: Any) -> Any:
+    """The option ?param= names (as text), else `default` if it is an option, else the first;
+    an address naming no option says so (_unknown)."""
+    value = default if default in options else options[0]
+    url = url_value(param)
+    if url is not None:
+        by_text = {str(option): option for option in options}
+        if url in by_text:
+            value = by_text[url]
+        else:
+            _unknown(param, url)
+    return value
+
+
 def choice(
     label: str,
     options: Sequence[Any],
@@ -98,14 +105,7 @@ def choice(
 ) -> Any:
     """A row of buttons (segmented control) bound to ?param=; one option is always chosen."""
     options = list(options)
-    by_text = {str(option): option for option in options}
-    value = default if default in options else options[0]
-    url = url_value(param)
-    if url is not None:
-        if url in by_text:
-            value = by_text[url]
-        else:
-            _unknown(param, url)
+    value = _from_url(param, options, default)
     key = _key("choice", param)
     st.session_state[key] = value
     container.segmented_control(

@@ -21,7 +21,7 @@ def headline(series: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     if series.empty:
         return series
     heads = scorecard.totals(series, indicators)
-    return heads.assign(provisional=~heads["complete"].fillna(True).astype(bool))
+    return heads.assign(provisional=~scorecard.is_whole(heads))
 
 
 def _labelled(frame: pd.DataFrame, names: Names, indicator: str) -> pd.DataFrame:

@@ -178,6 +178,15 @@ class Names:
             return ""
         return self.t("mon.provisional.reported", reported=int(reported), expected=int(expected))
 
+    def provisional(self, rows: pd.DataFrame) -> str:
+        """'2025 provisional: 4 of 6 projects' reports approved', for the rows of one year."""
+        return self.t(
+            "mon.provisional.card",
+            year=int(rows["year"].iloc[0]),
+            reported=int(rows["projects_reported"].max()),
+            expected=int(rows["expected_projects"].max()),
+        )
+
     # ---------------------------------------------------------------- numbers
     def number(self, value, decimals: int | None = None) -> str:
         if missing(value):

@@ -9,6 +9,7 @@ does not check the same file again, and a write anywhere makes it check again.
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import pandas as pd
@@ -72,32 +73,20 @@ def validate(actor: access.Actor, content: bytes, file_name: str) -> ingest.Repo
     """The report of this file, checked once per file and data version in this session.
 
     A long file shows its progress. Raises access.PermissionDenied."""
-    import hashlib
-
     key = (hashlib.sha256(content).hexdigest(), data.version(), actor, current())
     kept = st.session_state.get(REPORT_KEY)
     if kept is not None and kept[0] == key:
         return kept[1]
-    bar = st.progress(0.0, text=t("progress.reading"))
-    try:
-        report = ingest.validate(
-            data.con(),
-            actor,
-            content,
-            file_name,
-            lang=current(),
-            progress=lambda fraction, message: bar.progress(min(fraction, 1.0), text=message),
-        )
-    finally:
-        bar.empty()
+    report = _with_progress(ingest.validate, actor, content, file_name)
     st.session_state[REPORT_KEY] = (key, report)
     return report
 
 
-def submit(actor: access.Actor, content: bytes, file_name: str) -> ingest.Submitted:
+def _with_progress(work, actor: access.Actor, content: bytes, file_name: str):
+    """Run ingest's validate or submit with a progress bar that goes when it is done."""
     bar = st.progress(0.0, text=t("progress.reading"))
     try:
-        result = ingest.submit(
+        return work(
             data.con(),
             actor,
             content,
@@ -107,6 +96,10 @@ def submit(actor: access.Actor, content: bytes, file_name: str) -> ingest.Submit
         )
     finally:
         bar.empty()
+
+
+def submit(actor: access.Actor, content: bytes, file_name: str) -> ingest.Submitted:
+    result = _with_progress(ingest.submit, actor, content, file_name)
     st.session_state.pop(REPORT_KEY, None)
     return result
 

@@ -23,23 +23,15 @@ def sparklines(series: pd.DataFrame, indicators: pd.DataFrame) -> dict[str, list
     return {k: g["value"].dropna().tolist() for k, g in totals.groupby("indicator")}
 
 
-def provisional_years(series: pd.DataFrame) -> dict[str, str]:
+def provisional_years(series: pd.DataFrame, names: Names) -> dict[str, str]:
     """Indicator -> a line for its card when its latest year waits for some project's approved
     report (the card shows the last whole year; this says why a later one is missing)."""
-    if series.empty or "complete" not in series:
+    if series.empty:
         return {}
     head = series[series["series"] == ""]
     latest = head[head["year"] == head.groupby("indicator")["year"].transform("max")]
-    waiting = latest[~latest["complete"].fillna(True).astype(bool)]
-    lines = {}
-    for key, rows in waiting.groupby("indicator"):
-        lines[key] = language.t(
-            "mon.provisional.card",
-            year=int(rows["year"].iloc[0]),
-            reported=int(rows["projects_reported"].max()),
-            expected=int(rows["expected_projects"].max()),
-        )
-    return lines
+    waiting = latest[~scorecard.is_whole(latest)]
+    return {key: names.provisional(rows) for key, rows in waiting.groupby("indicator")}
 
 
 def indicator_card(
@@ -93,7 +85,7 @@ def district_scorecard(
 ) -> None:
     """Theme by theme, a card per indicator with data, in the catalog's order."""
     lines = sparklines(series, indicators)
-    provisional = provisional_years(series)
+    provisional = provisional_years(series, names)
     order = {k: n for n, k in enumerate(indicators["key"])}
     theme_of = dict(zip(indicators["key"], indicators["theme"], strict=True))
     rows = sorted(card.to_dict("records"), key=lambda r: order.get(r["indicator"], 0))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from indicators import i18n, store
+from indicators import store
 from indicators.ui import data
 
 PROJECT = "turku-science-park-plot-01"  # aalto-rakennus, developer-a's organisation
@@ -186,8 +186,12 @@ def test_the_preview_names_each_indicator_and_unit_in_the_developers_language(ma
     at = run(make_app("developer", lang="sv"))
     at.switch_page("pages/upload.py")
     run(at)
-    at.file_uploader(key="upload_file").set_value(("plots.csv", VALID, "text/csv"))
+    energy = (  # kWh/m2/yr: a unit whose Swedish name differs from its code
+        "project;indicator;period;value;numerator;denominator;unit\r\n"
+        f"{PROJECT};energy_use_buildings;2024;55;550000;10000;kWh/m2/yr\r\n"
+    ).encode()
+    at.file_uploader(key="upload_file").set_value(("energy.csv", energy, "text/csv"))
     run(at)
     preview = frame_with(at, "latest_value").set_index("indicator")
-    assert preview.loc["excavated_material_reused", "indicator_name"] == "Återanvända schaktmassor"
-    assert preview.loc["ghg_emissions_by_sector", "unit"] == i18n.unit_name("t CO2e", "sv")
+    assert preview.loc["energy_use_buildings", "indicator_name"] == "Byggnadernas energianvändning"
+    assert preview.loc["energy_use_buildings", "unit"] == "kWh/m²/år"
