@@ -33,8 +33,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from indicators import access, catalog, demo, ingest, published, store  # noqa: E402
+from indicators import access, catalog, demo, published, store  # noqa: E402
 from indicators.models import User  # noqa: E402
+from indicators.reporting import ingest
 
 OUT = Path(__file__).resolve().parent / "out"
 BENCH_ORG = "bench-bygg"

@@ -1,10 +1,11 @@
 """Projects: each project (plot) of a district against the requirements the city set for it --
 met, not met or not reported -- with its developer. Developers see only their own projects
-(enforced in indicators.compliance); officials see all."""
+(enforced in indicators.reporting.compliance); officials see all."""
 
 import streamlit as st
 
-from indicators import access, compliance
+from indicators import access
+from indicators.reporting import compliance
 from indicators.ui import data, filters, language, project_parts, session, widgets
 from indicators.ui.names import Names
 

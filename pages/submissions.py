@@ -3,7 +3,8 @@
 
 import streamlit as st
 
-from indicators import access, ingest
+from indicators import access
+from indicators.reporting import ingest
 from indicators.ui import data, reporting, session
 from indicators.ui.language import t
 

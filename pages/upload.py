@@ -4,7 +4,8 @@ from datetime import date
 
 import streamlit as st
 
-from indicators import access, ingest, store
+from indicators import access, store
+from indicators.reporting import ingest
 from indicators.ui import data, reporting, session
 from indicators.ui.language import current, t
 

@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 
 # ---- ingest (compliance uploads)
-# The SQL of indicators.ingest. A compliance file is read once into a temporary table of text
+# The SQL of indicators.reporting.ingest. A compliance file is read once into a temporary table of text
 # (`ingest_raw`, one cursor's private temp schema), checked by set-based SQL (categorical rules
 # on the few distinct values, numeric rules in one scan, duplicates by one GROUP BY) and stored
 # with one INSERT ... SELECT inside one transaction. No Python loop touches a row.

@@ -86,7 +86,7 @@ def project_requirements(
     A project's figure follows the indicator's rule over the project's rows of that year
     (ratio = sum(numerator) / sum(denominator) x scale); a requirement without a breakdown
     takes every breakdown of the project together. Who may see which organisation is decided
-    in indicators.compliance, not here.
+    in indicators.reporting.compliance, not here.
     """
     sql = f"""
         WITH req AS (

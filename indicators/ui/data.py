@@ -123,8 +123,8 @@ def project_requirements(
     organisation: str | None = None,
     include_pending: bool = False,
 ) -> pd.DataFrame:
-    """Projects against requirements as `actor` may see them (checked in indicators.compliance)."""
-    from indicators import compliance
+    """Projects against requirements as `actor` may see them (checked in indicators.reporting.compliance)."""
+    from indicators.reporting import compliance
 
     return compliance.project_requirements(
         con(), actor, district=district, organisation=organisation, include_pending=include_pending
@@ -133,7 +133,7 @@ def project_requirements(
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def project_districts(version: Version, actor, organisation: str | None = None) -> pd.DataFrame:
-    from indicators import compliance
+    from indicators.reporting import compliance
 
     return compliance.project_districts(con(), actor, organisation)
 

@@ -1,6 +1,6 @@
 """Reads and writes of the reporting pages (pages/upload.py, pages/submissions.py).
 
-Every function takes the current actor; the permission checks are in indicators.ingest and
+Every function takes the current actor; the permission checks are in indicators.reporting.ingest and
 indicators.access. Cached reads are keyed by the database's data version (data.Version), so a
 submission or a review is visible to every session on its next rerun. Validation reports are
 kept per session (st.session_state), keyed by the file's hash and the data version, so a rerun
@@ -15,7 +15,8 @@ import re
 import pandas as pd
 import streamlit as st
 
-from indicators import access, ingest, templates
+from indicators import access
+from indicators.reporting import ingest, templates
 from indicators.ui import data
 from indicators.ui.language import current, t
 from indicators.ui.names import Names

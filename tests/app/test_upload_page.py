@@ -165,7 +165,8 @@ def test_official_approves_a_submission_in_the_review_queue(make_app, demo_db):
 
 
 def test_developer_follows_its_submissions_and_sees_the_officials_comment(make_app, demo_db):
-    from indicators import access, ingest
+    from indicators import access
+    from indicators.reporting import ingest
 
     con = app_con(demo_db)
     developer = access.actor_for(con, "developer-a@demo.dev")

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from indicators import access, ingest, store
+from indicators import access, store
+from indicators.reporting import ingest
 
 DEVELOPER = "developer-a@demo.dev"  # aalto-rakennus
 OTHER_DEVELOPER = "developer-b@demo.dev"  # bjork-bygg

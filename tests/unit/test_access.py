@@ -7,8 +7,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from indicators import access, editing, ingest, store
+from indicators import access, editing, store
 from indicators.models import User
+from indicators.reporting import ingest
 
 OFFICIAL = "official@demo.city"
 DEVELOPER_A = "developer-a@demo.dev"  # aalto-rakennus

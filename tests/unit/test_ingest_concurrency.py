@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from indicators import access, ingest, store
+from indicators import access, store
+from indicators.reporting import ingest
 from tests.unit.ingest_helpers import DEVELOPER, OFFICIAL, OWN, OWN_2, TODAY, csv
 
 ROOT = Path(__file__).resolve().parents[2]

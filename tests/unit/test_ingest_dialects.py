@@ -202,7 +202,7 @@ def test_a_broken_xlsx_is_rejected_whole(demo_con):
 
 
 def test_the_report_speaks_the_users_language_with_its_decimal_mark(demo_con):
-    from indicators import ingest
+    from indicators.reporting import ingest
     from tests.unit.ingest_helpers import TODAY, actor
 
     data = "\n".join([FI_HEADER, f"{OWN};excavated_material_reused;2024;;70;655,5;1000;%;"]).encode(

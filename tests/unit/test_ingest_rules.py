@@ -354,7 +354,7 @@ def test_submitting_the_same_content_again_names_the_earlier_submission_and_stor
 
 def test_a_corrected_file_supersedes_the_approved_figures_once_approved(demo_con):
     official = access.actor_for(demo_con, OFFICIAL)
-    from indicators import ingest
+    from indicators.reporting import ingest
 
     first = submit(demo_con, csv(GOOD))
     ingest.review(demo_con, official, first.submission_id, approve=True)
@@ -386,7 +386,7 @@ def test_a_corrected_file_supersedes_the_approved_figures_once_approved(demo_con
 
 
 def test_a_rejected_submission_records_the_officials_comment(demo_con):
-    from indicators import ingest
+    from indicators.reporting import ingest
 
     official = access.actor_for(demo_con, OFFICIAL)
     result = submit(demo_con, csv(GOOD))
@@ -398,7 +398,7 @@ def test_a_rejected_submission_records_the_officials_comment(demo_con):
 
 
 def test_a_developer_cannot_review(demo_con):
-    from indicators import ingest
+    from indicators.reporting import ingest
 
     result = submit(demo_con, csv(GOOD))
     developer = access.actor_for(demo_con, OTHER_DEVELOPER)

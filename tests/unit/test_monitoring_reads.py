@@ -9,7 +9,8 @@ import math
 import pandas as pd
 import pytest
 
-from indicators import access, compliance, progress, store, trajectory
+from indicators import access, progress, store, trajectory
+from indicators.reporting import compliance
 
 DEVELOPER_A = access.Actor(
     role="developer", email="developer-a@demo.dev", organisation="aalto-rakennus"

@@ -9,9 +9,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from indicators import access, catalog, ingest, store
+from indicators import access, catalog, store
 from indicators.cli import main as cli_main
 from indicators.models import User
+from indicators.reporting import ingest
 
 
 def digest(path) -> str:
@@ -127,7 +128,7 @@ STORE_WRITES = {
 }
 
 
-# the upload path (indicators.ingest), as the upload page and the CLI's import use it
+# the upload path (indicators.reporting.ingest), as the upload page and the CLI's import use it
 INGEST_WRITES = {
     "submit": lambda con, who: ingest.submit(
         con,

@@ -10,7 +10,7 @@ access.PermissionDenied; everything wrong with the file itself is in the report,
 with the spreadsheet line, the column, the value as written and a plain reason. A file with
 any error is rejected whole.
 
-Reading and line numbers: indicators.ingest_read. The SQL: indicators.store, `ingest_*`.
+Reading and line numbers: indicators.reporting.reading. The SQL: indicators.store, `ingest_*`.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ import numpy as np
 import pandas as pd
 
 from indicators import access, exports, i18n, store
-from indicators.ingest_read import (
+from indicators.models import RowError
+from indicators.reporting.reading import (
     KNOWN_COLUMNS,
     FileProblem,
     Source,
@@ -43,7 +44,6 @@ from indicators.ingest_read import (
     prepare_csv,
     simple_layout,
 )
-from indicators.models import RowError
 
 Progress = Callable[[float, str], None]
 

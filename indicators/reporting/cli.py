@@ -5,8 +5,8 @@
     python -m indicators submissions --as EMAIL [--status pending] [--json]
     python -m indicators template --as EMAIL --out FILE [--year YYYY] [--lang fi] [--all]
 
-They call the same functions as pages/upload.py and pages/submissions.py (indicators.ingest,
-indicators.templates). Exit codes: 0 stored / done, 1 rejected, 2 usage, 3 not permitted.
+They call the same functions as pages/upload.py and pages/submissions.py (indicators.reporting.ingest,
+indicators.reporting.templates). Exit codes: 0 stored / done, 1 rejected, 2 usage, 3 not permitted.
 The database is untouched unless `import` exits 0.
 """
 
@@ -16,7 +16,8 @@ import sys
 import time
 from pathlib import Path
 
-from indicators import access, cli, i18n, ingest, templates
+from indicators import access, cli, i18n
+from indicators.reporting import ingest, templates
 
 SHOWN_ERRORS = 50
 PROGRESS_FROM_BYTES = 20_000_000
