@@ -258,7 +258,7 @@ def status_matrix(
         shown[column] = [
             f"{filters.href('indicator', indicator=key, district=d)}#{status_of[d, key]}"
             if (d, key) in status_of
-            else None
+            else ""  # no figures: an empty cell (a None would read "None")
             for d in district_ids
         ]
         config[column] = st.column_config.LinkColumn(

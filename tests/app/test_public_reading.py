@@ -1,0 +1,115 @@
+"""What a resident reads on the cards and tables: targets worded the right way round, no verdict
+on a plan, why a status is missing, names in the reader's language, no 'None' in a cell."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.app.views import (
+    COMPARE,
+    EMISSIONS,
+    INDICATOR,
+    METHODOLOGY,
+    OVERVIEW,
+    SRS,
+    open_view,
+    table_with,
+    texts,
+)
+
+HIEDANRANTA = "tampere-hiedanranta"
+
+
+def _blocks(node):
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from _blocks(child)
+
+
+def card(at, label: str) -> str:
+    """Everything written on the card whose metric is `label`."""
+    for block in _blocks(at.main):
+        children = list(getattr(block, "children", {}).values())
+        if any(getattr(c, "type", None) == "metric" and c.label == label for c in children):
+            parts = [f"{c.label}: {c.value}" for c in children if c.type == "metric"]
+            parts += [str(c.value) for c in children if c.type in ("markdown", "caption")]
+            return "\n".join(parts)
+    raise AssertionError(f"no card {label!r}")
+
+
+def test_an_equals_target_on_a_higher_is_better_card_reads_at_least(make_app):
+    at = open_view(make_app, OVERVIEW, district=SRS, lang="en")
+    shown = card(at, "Bicycle parking spaces per dwelling")
+    assert "target at least 2.5 " in shown
+    assert "at most" not in shown
+
+
+def test_breeam_stages_card_in_hiedanranta_reads_at_least(make_app):
+    at = open_view(make_app, OVERVIEW, district=HIEDANRANTA, lang="en")
+    assert "target at least 3 stages" in card(at, "BREEAM Communities stages passed")
+
+
+def test_the_all_figures_table_words_targets_as_the_cards_do(make_app):
+    at = open_view(make_app, OVERVIEW, district=SRS, lang="en")
+    table = table_with(at, "Indicator", "Target")
+    bikes = table[table["Indicator"] == "Bicycle parking spaces per dwelling"]["Target"].iloc[0]
+    assert bikes.startswith("at least 2.5 ")
+
+
+def test_planned_residents_card_is_a_fact_without_a_verdict(make_app):
+    at = open_view(make_app, OVERVIEW, district=HIEDANRANTA, lang="en")
+    shown = card(at, "Planned residents")
+    assert "a fact for context" in shown
+    for verdict in ("Deterioration", "Limited progress", "Target achieved", "Not available"):
+        assert verdict not in shown
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("fi", "taustaluku, ei tilaa"), ("sv", "bakgrund, ingen status")],
+)
+def test_plans_say_they_have_no_status_in_finnish_and_swedish(make_app, lang, words):
+    at = open_view(make_app, OVERVIEW, district=HIEDANRANTA, lang=lang)
+    assert any(words in str(cell) for cell in texts_of_tables(at))
+
+
+def test_a_card_without_a_status_says_why(make_app):
+    at = open_view(make_app, OVERVIEW, district=HIEDANRANTA, lang="en")
+    assert "Not available: only one year of data (2021)" in card(
+        at, "BREEAM Communities stages passed"
+    )
+
+
+def test_compare_gives_plans_no_status(make_app):
+    at = open_view(make_app, COMPARE, theme="vibrant_city", lang="en")
+    table = table_with(at, "District", "Planned residents")
+    plans = [str(v) for v in table["Planned residents"] if v]
+    assert plans and all(v.endswith("#— context, no status") for v in plans)
+
+
+def texts_of_tables(at) -> list:
+    return [v for frame in at.main.get("dataframe") for v in frame.value.stack().tolist()]
+
+
+def test_swedish_readers_see_norra_djurgardsstaden(make_app):
+    at = open_view(make_app, OVERVIEW, district=SRS, lang="sv")
+    assert "Norra Djurgårdsstaden" in [h.value for h in at.main.get("header")]
+    assert "Stockholm Royal Seaport" not in texts(at)
+
+
+@pytest.mark.parametrize(
+    ("page", "params"),
+    [
+        (OVERVIEW, {"district": "all"}),
+        (OVERVIEW, {"district": SRS}),
+        (INDICATOR, {"indicator": "excavated_material_reused", "district": SRS}),
+        (EMISSIONS, {"district": "espoo-kera"}),
+        (COMPARE, {"theme": "vibrant_city"}),
+        (METHODOLOGY, {}),
+    ],
+)
+def test_no_table_cell_on_a_public_page_reads_none_or_nan(make_app, page, params):
+    at = open_view(make_app, page, lang="sv", **params)
+    for frame in at.main.get("dataframe"):
+        cells = {str(v).strip() for v in frame.value.astype(str).stack().tolist()}
+        assert not cells & {"None", "nan", "NaN", "<NA>", "NaT"}, frame.value.columns.tolist()
