@@ -3,6 +3,8 @@ on a plan, why a status is missing, names in the reader's language, no 'None' in
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.app.views import (
@@ -12,6 +14,7 @@ from tests.app.views import (
     METHODOLOGY,
     OVERVIEW,
     SRS,
+    TURKU,
     open_view,
     table_with,
     texts,
@@ -113,3 +116,51 @@ def test_no_table_cell_on_a_public_page_reads_none_or_nan(make_app, page, params
     for frame in at.main.get("dataframe"):
         cells = {str(v).strip() for v in frame.value.astype(str).stack().tolist()}
         assert not cells & {"None", "nan", "NaN", "<NA>", "NaT"}, frame.value.columns.tolist()
+
+
+# ----------------------------------------------------------------------------- emissions
+
+
+def _figures(at) -> dict[str, dict]:
+    """Each chart on the page by its title: the plotly figure as JSON."""
+    out = {}
+    for chart in at.main.get("plotly_chart"):
+        figure = json.loads(chart.proto.spec)
+        out[figure["layout"]["title"]["text"]] = figure
+    return out
+
+
+def test_emissions_offers_the_helsinki_region_and_draws_its_sectors(make_app):
+    at = open_view(make_app, EMISSIONS, district="helsinki-region", lang="en")
+    assert "Helsinki metropolitan area" in at.selectbox(key="filter_select_district").options
+    assert not at.warning
+    stack = next(f for title, f in _figures(at).items() if title.startswith("Emissions by sector"))
+    assert {trace["name"] for trace in stack["data"]} >= {"District heating", "Transport"}
+
+
+def test_emissions_of_a_district_without_sector_figures_says_so(make_app):
+    at = open_view(make_app, EMISSIONS, district=HIEDANRANTA, lang="en")
+    assert not at.warning  # not "does not exist"
+    assert at.query_params["district"] == HIEDANRANTA
+    assert "No emissions by sector have been published for Hiedanranta." in [
+        i.value for i in at.main.get("alert") if hasattr(i, "value")
+    ] + [i.value for i in at.info]
+
+
+def test_a_sector_looks_the_same_in_the_stacked_bars_and_the_shares(make_app):
+    at = open_view(make_app, EMISSIONS, district=TURKU, lang="en")
+    figures = _figures(at)
+    stack = next(f for title, f in figures.items() if title.startswith("Emissions by sector"))
+    shares = next(f for title, f in figures.items() if title.startswith("Share of each sector"))
+    (bars,) = shares["data"]
+    in_shares = {
+        label: (colour, pattern)
+        for label, colour, pattern in zip(
+            bars["y"], bars["marker"]["color"], bars["marker"]["pattern"]["shape"], strict=True
+        )
+    }
+    in_stack = {
+        t["name"]: (t["marker"]["color"], t["marker"]["pattern"]["shape"]) for t in stack["data"]
+    }
+    assert in_shares == in_stack
+    assert len(set(in_stack.values())) == len(in_stack) == 4
