@@ -252,15 +252,20 @@ def comparison(
     target: float | None = None,
     target_label: str = "target",
     highlight: Iterable[str] = (),
+    provisional: Iterable[str] = (),
 ) -> go.Figure:
     """Horizontal bars (columns label, value, optionally target), largest on top.
 
     One target for all: a dashed vertical line; per-row targets (column `target`): a black
     tick on each bar. Highlighted labels are drawn in the second colour, hatched and outlined.
+    `provisional` labels (a year still waiting for some project's report) are dotted; their
+    label says so too (the caller words it).
     """
     data = frame.sort_values("value", ascending=True)
     chosen = set(highlight)
+    waiting = set(provisional)
     marked = [label in chosen for label in data["label"]]
+    dotted = [label in waiting for label in data["label"]]
     traces: list[dict] = [
         {
             "type": "bar",
@@ -270,7 +275,12 @@ def comparison(
             "marker": {
                 "color": [HIGHLIGHT if m else PALETTE[0] for m in marked],
                 "line": {"color": TEXT_COLOUR, "width": [2 if m else 0.5 for m in marked]},
-                "pattern": {"shape": ["/" if m else "" for m in marked]},
+                "pattern": {
+                    "shape": [
+                        "/" if m else "." if d else "" for m, d in zip(marked, dotted, strict=True)
+                    ],
+                    "fgcolor": TEXT_COLOUR,
+                },
             },
             "name": _safe(x_title),
             "showlegend": False,

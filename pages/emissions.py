@@ -34,7 +34,7 @@ with_sectors = {
 }
 reporting = set().union(*with_sectors.values())
 reporting |= set(data.districts_reporting(version, (CITY_AVERAGE,), pending))
-asked = filters.url_value("district")
+asked = filters.wanted("district")
 options = [d for d in districts["id"] if d in reporting or d == asked] or list(districts["id"])
 district = filters.select(
     t("mon.pick.district"),

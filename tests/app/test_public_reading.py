@@ -164,3 +164,53 @@ def test_a_sector_looks_the_same_in_the_stacked_bars_and_the_shares(make_app):
     }
     assert in_shares == in_stack
     assert len(set(in_stack.values())) == len(in_stack) == 4
+
+
+def test_a_provisional_year_is_marked_in_the_comparison_of_districts(make_app):
+    at = open_view(
+        make_app, INDICATOR, indicator="ghg_emissions_by_sector", district=TURKU, year="2025"
+    )
+    comparison = next(f for t, f in _figures(at).items() if "by district, 2025" in t)
+    bars = comparison["data"][0]
+    marked = {
+        label: shape
+        for label, shape in zip(bars["y"], bars["marker"]["pattern"]["shape"], strict=True)
+        if "(provisional)" in label
+    }
+    assert any(label.startswith("Turku Science Park") for label in marked)
+    table = table_with(at, "District", "Provisional")
+    turku = table[table["District"].str.startswith("Turku Science Park")]
+    assert list(turku["Provisional"]) == ["provisional"]
+
+
+# ----------------------------------------------------------------------------- the menu
+
+
+def _by_menu(at, page: str):
+    """Open `page` as the menu does: its address without a query string (but the language)."""
+    for key in [k for k in at.query_params if k != "lang"]:
+        del at.query_params[key]
+    at.switch_page(page)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_the_chosen_district_follows_the_reader_through_the_menu(make_app):
+    at = open_view(make_app, OVERVIEW, district=TURKU, lang="en")
+    _by_menu(at, EMISSIONS)
+    assert at.query_params["district"] == TURKU
+    _by_menu(at, INDICATOR)
+    assert at.query_params["district"] == TURKU
+    _by_menu(at, OVERVIEW)
+    assert at.query_params["district"] == TURKU
+    assert "Turku Science Park (Tiedepuisto) (synthetic)" in [
+        h.value for h in at.main.get("header")
+    ]
+
+
+def test_a_district_without_sector_figures_is_kept_on_the_emissions_page(make_app):
+    at = open_view(make_app, OVERVIEW, district=SRS, lang="en")
+    _by_menu(at, EMISSIONS)
+    assert at.query_params["district"] == SRS
+    assert not at.warning
