@@ -4,6 +4,7 @@ on a plan, why a status is missing, names in the reader's language, no 'None' in
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -214,3 +215,21 @@ def test_a_district_without_sector_figures_is_kept_on_the_emissions_page(make_ap
     _by_menu(at, EMISSIONS)
     assert at.query_params["district"] == SRS
     assert not at.warning
+
+
+@pytest.mark.parametrize(
+    ("page", "params"),
+    [
+        (OVERVIEW, {"district": SRS}),
+        (INDICATOR, {"indicator": "bicycle_parking_spaces_per_dwelling", "district": SRS}),
+        (EMISSIONS, {"district": TURKU, "per": "1"}),
+    ],
+)
+def test_swedish_figures_have_a_decimal_comma(make_app, page, params):
+    at = open_view(make_app, page, lang="sv", **params)
+    figures = [f"{m.label}: {m.value}" for m in at.main.get("metric")]
+    for frame in at.main.get("dataframe"):
+        words = frame.value.drop(columns=["Källa", "Anmärkning"], errors="ignore")
+        figures += [str(v) for v in words.stack(future_stack=True).tolist()]
+    assert any(re.search(r"\d,\d", f) for f in figures)
+    assert not [f for f in figures if re.search(r"\d\.\d", f)]
