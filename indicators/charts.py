@@ -105,6 +105,25 @@ def _axis(title: str, **extra) -> dict:
     }
 
 
+# Streamlit's element toolbar and plotly's mode bar sit over the top strip of a chart: the title
+# starts below it, and a long title wraps (plotly never wraps), so that on a phone neither
+# covers nor cuts the title.
+TOOLBAR_CLEARANCE = 36
+TITLE_LINE = 22
+TITLE_CHARS = 42
+
+
+def wrap_title(title: str, width: int = TITLE_CHARS) -> list[str]:
+    """The title's lines, broken between words at about `width` characters."""
+    lines: list[str] = []
+    for word in title.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
 def _figure(
     traces: list[dict],
     *,
@@ -117,19 +136,32 @@ def _figure(
     yaxis: dict | None = None,
     **layout,
 ) -> go.Figure:
-    """One figure with the common look: white, dark text, palette, legend below."""
+    """One figure with the common look: white, dark text, palette, legend below; the title
+    below the toolbars' strip, wrapped."""
+    lines = wrap_title(title)
+    top = TOOLBAR_CLEARANCE + TITLE_LINE * len(lines) + 12
     return go.Figure(
         data=traces,
         layout={
-            "title": {"text": _safe(title), "x": 0, "xanchor": "left", "font": {"size": 17}},
+            "title": {
+                "text": "<br>".join(_safe(line) for line in lines),
+                "x": 0,
+                "xanchor": "left",
+                "yref": "container",
+                "y": 1,
+                "yanchor": "top",
+                "pad": {"t": TOOLBAR_CLEARANCE},
+                "font": {"size": 17},
+            },
             "template": None,  # no plotly template: these few settings, without its copying
             "paper_bgcolor": "#FFFFFF",
             "plot_bgcolor": "#FFFFFF",
             "colorway": list(PALETTE),
             "font": {"color": TEXT_COLOUR, "size": 13},
             "separators": separators(lang),
-            "height": height,
-            "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
+            "height": height + top - 60,
+            "margin": {"l": 10, "r": 10, "t": top, "b": 10},
+            "modebar": {"orientation": "v"},  # down the right edge, off the title
             "legend": {"orientation": "h", "yanchor": "top", "y": -0.24, "x": 0},
             "hoverlabel": {"font": {"color": TEXT_COLOUR}, "bgcolor": "#FFFFFF"},
             "xaxis": _axis(x_title, **(xaxis or {})),
@@ -464,7 +496,6 @@ def ratio_parts(
         lang=lang,
         height=380,
         showlegend=False,
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
         xaxis={"domain": [0, 0.44], "tickformat": "d"},
         xaxis2=_axis(x_title, domain=[0.56, 1], tickformat="d", anchor="y2"),
         yaxis2=_axis(denominator_title, anchor="x2"),

@@ -127,7 +127,7 @@ def _figures(at) -> dict[str, dict]:
     out = {}
     for chart in at.main.get("plotly_chart"):
         figure = json.loads(chart.proto.spec)
-        out[figure["layout"]["title"]["text"]] = figure
+        out[figure["layout"]["title"]["text"].replace("<br>", " ")] = figure
     return out
 
 

@@ -216,3 +216,15 @@ def test_chart_texts_from_data_are_never_html():
     figure = charts.bars_by_year(frame, title="<b>t</b>", x_title="Year", y_title="Value")
     assert figure.data[0].name == '&lt;a href="https://evil.example"&gt;x&lt;/a&gt;'
     assert figure.layout.title.text == "&lt;b&gt;t&lt;/b&gt;"
+
+
+def test_a_long_title_wraps_and_starts_below_the_toolbars():
+    title = "Emissions per resident by sector, Turku Science Park (Tiedepuisto) (synthetic)"
+    frame = pd.DataFrame({"label": ["a"], "year": [2020], "value": [1.0]})
+    figure = charts.bars_by_year(frame, title=title, x_title="Year", y_title="t")
+    lines = figure.layout.title.text.split("<br>")
+    assert len(lines) == 2 and " ".join(lines) == title
+    assert all(len(line) <= charts.TITLE_CHARS for line in lines)
+    assert figure.layout.title.pad.t >= charts.TOOLBAR_CLEARANCE
+    assert figure.layout.margin.t >= charts.TOOLBAR_CLEARANCE + 2 * charts.TITLE_LINE
+    assert figure.layout.modebar.orientation == "v"
