@@ -312,6 +312,7 @@ def comparison(
                         "/" if m else "." if d else "" for m, d in zip(marked, dotted, strict=True)
                     ],
                     "fgcolor": TEXT_COLOUR,
+                    "fillmode": "overlay",
                 },
             },
             "name": _safe(x_title),
@@ -386,7 +387,7 @@ def bars_by_year(
                 "marker": {
                     "color": colour,
                     "line": {"color": TEXT_COLOUR, "width": 0.6},
-                    "pattern": {"shape": pattern, "fgcolor": TEXT_COLOUR},
+                    "pattern": {"shape": pattern, "fgcolor": TEXT_COLOUR, "fillmode": "overlay"},
                 },
             }
         )
@@ -440,7 +441,11 @@ def shares(
         "marker": {
             "color": [colour for colour, _ in looks],
             "line": {"color": TEXT_COLOUR, "width": 0.6},
-            "pattern": {"shape": [pattern for _, pattern in looks], "fgcolor": TEXT_COLOUR},
+            "pattern": {
+                "shape": [pattern for _, pattern in looks],
+                "fgcolor": TEXT_COLOUR,
+                "fillmode": "overlay",
+            },
         },
         "showlegend": False,
         "name": _safe(x_title),
@@ -484,7 +489,11 @@ def ratio_parts(
                 "marker": {
                     "color": PALETTE[n],
                     "line": {"color": TEXT_COLOUR, "width": 0.6},
-                    "pattern": {"shape": PATTERNS[n], "fgcolor": TEXT_COLOUR},
+                    "pattern": {
+                        "shape": PATTERNS[n],
+                        "fgcolor": TEXT_COLOUR,
+                        "fillmode": "overlay",
+                    },
                 },
             }
         )

@@ -28,11 +28,15 @@ from urllib.parse import quote, urlsplit
 # Always escaped: what opens emphasis, code, links and images, raw HTML and autolinks (<...>),
 # tables, strikethrough, math and directives (`:red[...]`).
 _ALWAYS = re.compile(r"([\\`*_\[\]{}<>|~$])")
-# Escaped where they would start something: a colon before a word or '//' (icon and emoji
-# shortcodes `:material/x:`, bare `https://` autolinks), 'www.' (autolinks), and at the start a
-# heading, quote, list item, rule or ordered list ('#', '>', '-', '+', '=', '1.').
-_COLON = re.compile(r":(?=[A-Za-z/])")
-_WWW = re.compile(r"(?i)\b(www)\.")
+# Escaped where they would start something: a colon before a word (icon and emoji shortcodes
+# `:material/x:`), and at the start a heading, quote, list item, rule or ordered list ('#',
+# '>', '-', '+', '=', '1.').
+_COLON = re.compile(r":(?=[A-Za-z])")
+# A bare address becomes a link after parsing (GFM's autolink literal finds it in the text,
+# where a backslash no longer is): an invisible word joiner inside 'https://' and 'www.' keeps
+# it text. It is not shown, and the address still reads (and copies) the same to a person.
+_AUTOLINK = re.compile(r"(?i)(https?:)(//)|\b(www)(\.)")
+JOINER = "\u2060"
 _START = re.compile(r"^(\s*\d*)((?<=\d)[.)](?=\s|$)|(?<!\d)(?:[#+=-](?=\s|$)|>))")
 _BREAKS = re.compile(r"[\r\n\t\v\f\u2028\u2029]+")
 
@@ -49,7 +53,7 @@ def md(value) -> str:
     text = _BREAKS.sub(" ", _plain(value))
     text = _ALWAYS.sub(r"\\\1", text)
     text = _COLON.sub(r"\\:", text)
-    text = _WWW.sub(r"\1\\.", text)
+    text = _AUTOLINK.sub(lambda m: JOINER.join(g for g in m.groups() if g), text)
     return _START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
 
 

@@ -11,6 +11,9 @@ from indicators.ui import filters, language, widgets
 from indicators.ui.names import Names
 
 PAGE_SIZE = 50
+# pixel widths of the all-districts table's first two columns (the name, every status): they
+# fit a 390 px phone side by side, so no status is scrolled out of sight
+PHONE_COLUMNS = (160, 150)
 
 
 def sparklines(series: pd.DataFrame, indicators: pd.DataFrame) -> dict[str, list[float]]:
@@ -210,9 +213,15 @@ def districts_table(
     )
     config = {
         t("mon.col.district"): st.column_config.LinkColumn(
-            t("mon.col.district"), display_text=r"#(.+)$", pinned=True, help=t("mon.open_scorecard")
+            t("mon.col.district"),
+            display_text=r"#(.+)$",
+            pinned=True,
+            help=t("mon.open_scorecard"),
+            width=PHONE_COLUMNS[0],
         ),
-        t("public.col.statuses"): st.column_config.TextColumn(help=widgets.legend(names)),
+        t("public.col.statuses"): st.column_config.TextColumn(
+            help=widgets.legend(names), width=PHONE_COLUMNS[1]
+        ),
     }
     return shown, data, config
 
