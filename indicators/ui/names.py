@@ -168,8 +168,9 @@ class Names:
         if status == "not_available":
             reason = progress.reason_text(row.get("reason"), self.lang)
             if reason:
+                status = self.t("status.not_available")
                 return f"{progress.STATUS_ICONS['not_available']} " + self.t(
-                    "public.card.reason", reason=reason
+                    "public.card.reason", status=status, reason=reason
                 )
         return self.status(status)
 
