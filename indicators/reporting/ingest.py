@@ -34,6 +34,7 @@ import pandas as pd
 
 from indicators import access, exports, i18n, store
 from indicators.models import RowError
+from indicators.reporting import plausibility
 from indicators.reporting.reading import (
     KNOWN_COLUMNS,
     FileProblem,
@@ -50,7 +51,15 @@ Progress = Callable[[float, str], None]
 REQUIRED = ("indicator", "period")
 ERROR_COLUMNS = ["line", "column", "value", "reason", "code", "severity"]
 # codes whose parameters are numbers, shown in the reader's language
-_NUMERIC_PARAMS = {"below_min", "above_max", "value_disagrees", "numerator_above_denominator"}
+_NUMERIC_PARAMS = {
+    "below_min",
+    "above_max",
+    "value_disagrees",
+    "numerator_above_denominator",
+}
+_LARGE_PARAMS = {"too_large", "ratio_too_large"}  # 1e12, shown with its thousands grouped
+# a digit, an underscore, a digit: `1_000`, which DuckDB's number reader takes for 1000
+_DIGIT, _UNDERSCORE = np.uint8(ord("0")), np.uint8(ord("_"))
 CONFLICT_ATTEMPTS = 8
 
 
@@ -69,8 +78,12 @@ class Report:
     encoding: str | None = None
     delimiter: str | None = None
     rows: int = 0
+    blank_rows: int = 0  # template rows left without any number: not reported yet, skipped
     errors: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ERROR_COLUMNS))
-    warnings: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)  # about the file (the header)
+    # plausibility flags of a valid file (the first WARNINGS_LISTED; flag_count in all)
+    flags: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ERROR_COLUMNS))
+    flag_count: int = 0
     preview: pd.DataFrame | None = None
     requirement_failures: pd.DataFrame | None = None
     duplicate_of: dict | None = None
@@ -104,7 +117,8 @@ class Report:
         ]
 
     def table(self) -> pd.DataFrame:
-        """Errors then warnings, as the downloadable report shows them."""
+        """Errors then warnings (the file's, then the plausibility flags), as the downloadable
+        report shows them."""
         warnings = pd.DataFrame(
             [
                 {
@@ -119,12 +133,28 @@ class Report:
             ],
             columns=ERROR_COLUMNS,
         )
-        frames = [f for f in (self.errors, warnings) if not f.empty]
+        frames = [f for f in (self.errors, warnings, self.flags) if not f.empty]
         if not frames:
             return pd.DataFrame(columns=["line", "column", "value", "reason", "severity"])
         table = pd.concat(frames, ignore_index=True)
         table["line"] = table["line"].astype("Int64")
         return table[["line", "column", "value", "reason", "severity"]]
+
+    def items(self) -> dict[str, list[dict]]:
+        """{"errors": [...], "warnings": [...]}, each with line, column, value and reason (the
+        CLI's --json)."""
+        table = self.table()
+        out: dict[str, list[dict]] = {"errors": [], "warnings": []}
+        for row in table.itertuples():
+            out["errors" if row.severity == "error" else "warnings"].append(
+                {
+                    "line": None if pd.isna(row.line) else int(row.line),
+                    "column": None if pd.isna(row.column) else str(row.column),
+                    "value": None if pd.isna(row.value) else str(row.value),
+                    "reason": str(row.reason),
+                }
+            )
+        return out
 
     def error_csv(self) -> bytes:
         """The report as CSV in the reader's Excel dialect, safe against formula injection."""
@@ -158,9 +188,12 @@ def validate(
     path: Path | None = None,
     preview: bool = True,
 ) -> Report:
-    """Check a file without storing anything. Raises access.PermissionDenied."""
+    """Check a file without storing anything; a valid file's plausibility flags are its
+    warnings. Raises access.PermissionDenied."""
     with _session(con) as cur:
-        return _check(cur, con, actor, data, file_name, lang, today, progress, path, preview)
+        return _check(
+            cur, con, actor, data, file_name, lang, today, progress, path, preview, preview
+        )
 
 
 def submit(
@@ -173,8 +206,10 @@ def submit(
     today: date | None = None,
     progress: Progress | None = None,
     path: Path | None = None,
+    flags: bool = False,
 ) -> Submitted:
-    """Validate and, when the file is valid and new, store it as one pending submission.
+    """Validate and, when the file is valid and new, store it as one pending submission
+    (with `flags`, the report has the plausibility warnings too; they never stop it).
 
     All or nothing: the rows and the submission are written in one transaction. Two uploads at
     the same moment are serialised: a write-write conflict is retried (the duplicate check runs
@@ -182,7 +217,7 @@ def submit(
     content; never half of one.
     """
     with _session(con) as cur:
-        report = _check(cur, con, actor, data, file_name, lang, today, progress, path, False)
+        report = _check(cur, con, actor, data, file_name, lang, today, progress, path, False, flags)
         if not report.ok:
             return Submitted(report)
         _say(progress, 0.8, "progress.storing", lang, rows=report.rows)
@@ -290,6 +325,7 @@ def _check(
     progress: Progress | None,
     path: Path | None,
     want_preview: bool,
+    want_flags: bool,
 ) -> Report:
     access.require(actor, "submit", "submit figures")
     # the content hash is worked out beside the reading (hashlib and DuckDB both let go of
@@ -309,6 +345,7 @@ def _check(
                 path,
                 digest,
                 want_preview,
+                want_flags,
             )
         finally:
             report.sha256 = digest.result()
@@ -325,6 +362,7 @@ def _run_checks(
     path: Path | None,
     digest: Future,
     want_preview: bool,
+    want_flags: bool,
 ) -> Report:
     started = time.perf_counter()
     lang = report.lang
@@ -344,26 +382,36 @@ def _run_checks(
             return _finish(report, started, rejected.errors(source, lang))
         except FileProblem as problem:
             return _finish(report, started, [_file_error(problem, lang)])
-        report.rows = store.ingest_rows(cur)
+        report.rows, report.blank_rows = store.ingest_rows(cur)
         if report.rows == 0:
-            error = _error(source.header_line, None, None, "no_rows", lang)
+            if report.blank_rows:
+                error = _error(None, None, None, "all_blank", lang, blank=report.blank_rows)
+            else:
+                error = _error(source.header_line, None, None, "no_rows", lang)
             return _finish(report, started, [error])
         lines = _Lines(source, records)
         _say(progress, 0.3, "progress.checking", lang, rows=report.rows)
         store.ingest_prepare(cur, today=today)
         _permissions(cur, con, actor, source, lines, lang)
-        found = store.ingest_errors(cur, has_value_column="value" in positions)
+        rules = dict(
+            has_value_column="value" in positions,
+            comma_thousands_ambiguous=source.kind == "xlsx",
+        )
+        found = store.ingest_errors(cur, **rules)
         if typed and not found.empty:
             # the report quotes each cell as written: read the numbers again as text
             _stage(cur, source, positions, typed=False)
             store.ingest_prepare(cur, today=today)
-            found = store.ingest_errors(cur, has_value_column="value" in positions)
+            found = store.ingest_errors(cur, **rules)
     _say(progress, 0.7, "progress.checking", lang, rows=report.rows)
     if found.empty:
         report.duplicate_of = store.submission_by_sha(con, digest.result())
         if want_preview:
             report.preview = store.ingest_preview(cur)
             report.requirement_failures = store.ingest_requirement_failures(cur)
+        if want_flags:
+            flags, report.flag_count = store.ingest_flags(cur, plausibility.WARNINGS_LISTED)
+            report.flags = plausibility.warnings(flags, lines, lang)
     report.errors = _describe(found, source, lines, lang)
     report.seconds = time.perf_counter() - started
     return report
@@ -487,7 +535,10 @@ class _Rejected(Exception):
             found = re.search(r"Found:\s*(\d+)", message)
             if r.error_type in ("MISSING COLUMNS", "TOO MANY COLUMNS") and found:
                 code = "ragged_missing" if r.error_type == "MISSING COLUMNS" else "ragged_extra"
+                # the first column the short row misses, or the first one too many
                 column = None
+                if r.error_type == "MISSING COLUMNS" and int(found.group(1)) < len(source.header):
+                    column = source.header[int(found.group(1))].strip() or None
                 if r.error_type == "TOO MANY COLUMNS":
                     column = f"#{self.expected + 1}"
                 out.append(
@@ -507,8 +558,11 @@ class _Rejected(Exception):
                 out.append(
                     _error(line, None, _clip(r.csv_line), "unreadable", lang, detail=message)
                 )
-        # one message per record: DuckDB may report a record once per column it missed
-        unique = {(e.line, e.reason): e for e in out}
+        # one message per record: DuckDB reports a short record once per column it misses
+        # (the first of them gives the record's own count), so keep each line's first
+        unique: dict = {}
+        for error in out:
+            unique.setdefault(error.line, error)
         return sorted(unique.values(), key=lambda e: e.line or 0)
 
 
@@ -538,8 +592,9 @@ def _stage(
         n_columns=len(source.header),
         skip_lines=source.skip_lines,
         decimal_comma=source.decimal_comma,
+        comma_thousands_ambiguous=source.kind == "xlsx",
     )
-    if typed and source.kind == "csv":
+    if typed and source.kind == "csv" and not _digit_underscore_digit(source.data):
         try:
             return store.ingest_stage(cur, source.path, typed=True, **options), True
         except (duckdb.InvalidInputException, duckdb.ConversionException):
@@ -554,6 +609,14 @@ def _stage(
     if rejects.empty:  # nothing set aside: the failure was not about records
         raise FileProblem("unreadable_file", detail=str(first).splitlines()[0]) from None
     raise _Rejected(rejects, len(source.header))
+
+
+def _digit_underscore_digit(data: bytes) -> bool:
+    """Whether `1_000` may be in the file: DuckDB's typed reader would take it for 1000, so
+    such a file is read as text, where every cell is judged as written. Vectorised."""
+    arr = np.frombuffer(data, dtype=np.uint8)
+    at = np.flatnonzero(arr[1:-1] == _UNDERSCORE) + 1
+    return bool(np.any(((arr[at - 1] - _DIGIT) < 10) & ((arr[at + 1] - _DIGIT) < 10)))
 
 
 class _Lines:
@@ -617,7 +680,9 @@ def _describe(found: pd.DataFrame, source: Source, lines, lang: str) -> pd.DataF
     for code, value, p1, p2 in zip(
         found["code"], found["value"], found["p1"], found["p2"], strict=True
     ):
-        if code in _NUMERIC_PARAMS:
+        if code in _LARGE_PARAMS:
+            p1 = i18n.format_number(float(p1), lang, 0)
+        elif code in _NUMERIC_PARAMS:
             p1 = _number(p1, lang)
         text = "" if value is None or (isinstance(value, float) and np.isnan(value)) else value
         reasons.append(

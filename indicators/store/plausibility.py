@@ -1,0 +1,239 @@
+"""Plausibility flags: the rows of an upload or a submission whose figures look wrong against
+the project's own history, its peers, or the district total of the year before.
+
+A flag is a warning, never an error: the developer sees it before submitting, the official sees
+flagged rows first and must say in a comment why approving them is right. Every flag is worked
+out in one set-based query over the whole upload (no loop per row), so a million-row file costs
+about a second more. The thresholds are named here and explained on the methodology page
+(indicators/locales/*/review.toml, `review.method`).
+
+Each comparison is on a log scale (how many times larger or smaller), so a tenfold jump and a
+fall to a tenth weigh the same. Zero and negative figures are not compared: a ratio of them says
+nothing.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from .changes import KEY_JOIN, effective_for_sql
+from .connection import query
+
+# A figure more than this many times its project's typical figure (the median of its approved
+# figures for the same indicator and breakdown), or less than 1/this of it.
+HISTORY_FACTOR = 5.0
+# ... compared only when the project has at least this many approved figures for it.
+HISTORY_MIN_FIGURES = 2
+# A project's figure more than this many times the median of the district's projects for the
+# same indicator, period and breakdown (or less than 1/this): wider than HISTORY_FACTOR, since
+# projects differ in size more than one project differs from year to year.
+PEER_FACTOR = 10.0
+# ... compared only when at least this many other projects have a figure for that period.
+PEER_MIN_OTHERS = 3
+# The district total (the same projects and months in both years, so a project starting or
+# still waiting for approval does not count as a jump) would change from the year before by
+# more than this factor, up or down.
+DISTRICT_JUMP_FACTOR = 3.0
+
+FLAG_COLUMNS = [
+    "rid",
+    "code",
+    "indicator",
+    "district_id",
+    "project_id",
+    "period",
+    "year",
+    "value",
+    "reference",
+    "ratio",
+]
+
+
+def plausibility_sql(source: str, exclude_submission: str = "NULL") -> str:
+    """Flags of the rows in `source` (a relation with rid, indicator, district_id, project_id,
+    period, year, month, breakdown, value, numerator, denominator): one row per flag with
+    FLAG_COLUMNS. `reference` is what the value is compared with (the typical figure, the
+    district total of the year before); `ratio` = value / reference. The figures that count
+    now are the approved ones, without `exclude_submission` (the submission under review)."""
+    log_history = f"ln({HISTORY_FACTOR!r})"
+    log_peer = f"ln({PEER_FACTOR!r})"
+    log_jump = f"ln({DISTRICT_JUMP_FACTOR!r})"
+    return f"""
+        WITH src AS MATERIALIZED (
+            SELECT rid, indicator, district_id, project_id, coalesce(project_id, '') AS place,
+                   period, year, month, breakdown, value, numerator, denominator
+            FROM {source}
+        ),
+        stored AS MATERIALIZED (  -- the approved figure that counts now, per key
+            SELECT o.indicator, o.district_id, o.project_id, coalesce(o.project_id, '') AS place,
+                   o.period, o.year, o.month, o.breakdown, o.value, o.numerator, o.denominator
+            FROM observation o JOIN submission s ON s.id = o.submission_id
+            WHERE s.status = 'approved' AND o.series = ''
+              AND o.submission_id IS DISTINCT FROM {exclude_submission}
+              AND o.indicator IN (SELECT indicator FROM src)
+              AND o.district_id IN (SELECT district_id FROM src)
+            QUALIFY row_number() OVER (
+                PARTITION BY o.indicator, o.district_id, o.project_id, o.period, o.breakdown
+                ORDER BY s.reviewed_at DESC NULLS LAST, o.id DESC) = 1
+        ),
+        -- the figures as they would count after approval: the upload's rows replace the
+        -- stored ones with the same key
+        after AS MATERIALIZED (
+            SELECT NULL::BIGINT AS rid, s.indicator, s.district_id, s.project_id, s.place,
+                   s.period, s.year, s.month, s.breakdown, s.value, s.numerator, s.denominator
+            FROM stored s ANTI JOIN src o
+                 ON o.indicator = s.indicator AND o.district_id = s.district_id
+                AND o.place = s.place AND o.period = s.period AND o.breakdown = s.breakdown
+            UNION ALL
+            SELECT rid, indicator, district_id, project_id, place, period, year, month,
+                   breakdown, value, numerator, denominator
+            FROM src
+        ),
+        history AS (
+            SELECT indicator, district_id, place, breakdown, median(value) AS typical,
+                   count(*) AS figures
+            FROM stored WHERE value IS NOT NULL
+            GROUP BY ALL
+        ),
+        history_flags AS (
+            SELECT o.rid, CASE WHEN o.value > h.typical THEN 'history_high' ELSE 'history_low' END
+                       AS code,
+                   o.indicator, o.district_id, o.project_id, o.period, o.year, o.value,
+                   h.typical AS reference
+            FROM src o JOIN history h
+                 ON h.indicator = o.indicator AND h.district_id = o.district_id
+                AND h.place = o.place AND h.breakdown = o.breakdown
+            WHERE h.figures >= {int(HISTORY_MIN_FIGURES)} AND o.value > 0 AND h.typical > 0
+              AND abs(ln(o.value / h.typical)) > {log_history}
+        ),
+        peers AS (
+            SELECT indicator, district_id, period, breakdown, median(value) AS typical,
+                   count(DISTINCT project_id) AS projects
+            FROM after
+            WHERE project_id IS NOT NULL AND value IS NOT NULL
+              AND (indicator, district_id, period)
+                  IN (SELECT indicator, district_id, period FROM src WHERE project_id IS NOT NULL)
+            GROUP BY ALL
+        ),
+        peer_flags AS (
+            SELECT o.rid, CASE WHEN o.value > g.typical THEN 'peers_high' ELSE 'peers_low' END,
+                   o.indicator, o.district_id, o.project_id, o.period, o.year, o.value,
+                   g.typical
+            FROM src o JOIN peers g
+                 ON g.indicator = o.indicator AND g.district_id = o.district_id
+                AND g.period = o.period AND g.breakdown = o.breakdown
+            WHERE o.project_id IS NOT NULL AND g.projects - 1 >= {int(PEER_MIN_OTHERS)}
+              AND o.value > 0 AND g.typical > 0 AND abs(ln(o.value / g.typical)) > {log_peer}
+        ),
+        -- like for like: each figure of a year the upload touches, beside the same project's
+        -- (or the district's own) figure of the same breakdown and month a year earlier
+        touched AS (SELECT DISTINCT indicator, district_id, year FROM src),
+        pairs AS (
+            SELECT c.indicator, c.district_id, c.year, c.place = '' AS district_level, c.rid,
+                   c.value AS v1, c.numerator AS n1, c.denominator AS d1,
+                   p.value AS v0, p.numerator AS n0, p.denominator AS d0
+            FROM after c
+            SEMI JOIN touched t
+                 ON t.indicator = c.indicator AND t.district_id = c.district_id AND t.year = c.year
+            JOIN after p
+                 ON p.indicator = c.indicator AND p.district_id = c.district_id
+                AND p.place = c.place AND p.breakdown = c.breakdown AND p.year = c.year - 1
+                AND coalesce(p.month, 0) = coalesce(c.month, 0)
+        ),
+        totals AS (
+            SELECT pr.indicator, pr.district_id, pr.year, min(pr.rid) AS rid,
+                   CASE any_value(i.aggregation)
+                       WHEN 'ratio' THEN sum(pr.n1) / nullif(sum(pr.d1), 0) * any_value(i.scale)
+                       WHEN 'sum' THEN sum(pr.v1) ELSE avg(pr.v1) END AS total,
+                   CASE any_value(i.aggregation)
+                       WHEN 'ratio' THEN sum(pr.n0) / nullif(sum(pr.d0), 0) * any_value(i.scale)
+                       WHEN 'sum' THEN sum(pr.v0) ELSE avg(pr.v0) END AS previous
+            FROM pairs pr JOIN indicator i ON i.key = pr.indicator
+            GROUP BY pr.indicator, pr.district_id, pr.year, pr.district_level
+        ),
+        district_flags AS (
+            SELECT t.rid,
+                   CASE WHEN t.total > t.previous THEN 'district_up' ELSE 'district_down' END,
+                   t.indicator, t.district_id, o.project_id, o.period, t.year, t.total,
+                   t.previous
+            FROM totals t JOIN src o ON o.rid = t.rid
+            WHERE t.total > 0 AND t.previous > 0 AND abs(ln(t.total / t.previous)) > {log_jump}
+        )
+        SELECT *, value / reference AS ratio FROM (
+            SELECT * FROM history_flags
+            UNION ALL SELECT * FROM peer_flags
+            UNION ALL SELECT * FROM district_flags)
+    """
+
+
+def ingest_flags(cur: duckdb.DuckDBPyConnection, limit: int) -> tuple[pd.DataFrame, int]:
+    """The flags of the staged upload (`ingest_obs`): the first `limit` by record, and how many
+    there are in all."""
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE ingest_flags AS"
+        f" {plausibility_sql('ingest_obs')} ORDER BY rid, code"
+    )
+    total = cur.execute("SELECT count(*) FROM ingest_flags").fetchone()[0]
+    frame = cur.execute("SELECT * FROM ingest_flags ORDER BY rid, code LIMIT ?", [limit]).df()
+    return frame, int(total)
+
+
+def _submission_source(submission_id: int) -> str:
+    return (
+        "(SELECT id AS rid, indicator, district_id, project_id, period, year, month, breakdown,"
+        " value, numerator, denominator FROM observation"
+        f" WHERE submission_id = {int(submission_id)} AND series = '')"
+    )
+
+
+def submission_flag_count(cur: duckdb.DuckDBPyConnection, submission_id: int) -> int:
+    """How many flags the submission's rows raise against the figures that count now (on the
+    caller's cursor, so a review counts them inside its own transaction)."""
+    sql = plausibility_sql(_submission_source(submission_id), str(int(submission_id)))
+    return int(cur.execute(f"SELECT count(*) FROM ({sql})").fetchone()[0])
+
+
+def submission_review_rows(
+    con: duckdb.DuckDBPyConnection, submission_id: int, limit: int = 5000
+) -> tuple[pd.DataFrame, int, int]:
+    """Every row of a submission as the reviewer reads it: the figure that counts now for its
+    key (if any), the new figure, the change, and its flags (a list of structs with
+    FLAG_COLUMNS' code, value, reference, ratio, year); flagged rows first. Returns the first
+    `limit` rows, how many rows are flagged, and how many flags there are."""
+    sid = int(submission_id)
+    source = _submission_source(sid)
+    keys = (
+        f"SELECT DISTINCT indicator FROM observation WHERE submission_id = {sid}",
+        f"SELECT DISTINCT period FROM observation WHERE submission_id = {sid}",
+        f"SELECT DISTINCT district_id FROM observation WHERE submission_id = {sid}",
+    )
+    frame = query(
+        con,
+        f"""
+        WITH flags AS MATERIALIZED ({plausibility_sql(source, str(sid))}),
+        per_row AS (
+            SELECT rid, list({{'code': code, 'value': value, 'reference': reference,
+                               'ratio': ratio, 'year': year}} ORDER BY code) AS flags
+            FROM flags GROUP BY rid
+        ),
+        rows AS (
+            SELECT o.id, coalesce(o.project_id, o.district_id) AS reported_for, o.indicator,
+                   o.period, o.breakdown, o.unit, e.value AS now, o.value AS after,
+                   o.value - e.value AS change, f.flags, o.comment
+            FROM observation o
+            LEFT JOIN ({effective_for_sql(*keys, str(sid))}) e ON {KEY_JOIN}
+            LEFT JOIN per_row f ON f.rid = o.id
+            WHERE o.submission_id = {sid}
+        )
+        SELECT *, count(flags) OVER () AS flagged_rows,
+               (SELECT count(*) FROM flags) AS flag_count
+        FROM rows
+        ORDER BY flags IS NULL, reported_for, indicator, period, breakdown
+        LIMIT {int(limit)}
+        """,
+    )
+    if frame.empty:
+        return frame, 0, 0
+    flagged, total = int(frame["flagged_rows"].iloc[0]), int(frame["flag_count"].iloc[0])
+    return frame.drop(columns=["flagged_rows", "flag_count"]), flagged, total
