@@ -281,18 +281,24 @@ def submissions_for(
 def submission_detail(
     con: duckdb.DuckDBPyConnection, actor: access.Actor, submission_id: int
 ) -> dict:
-    """One submission with what it changes and the rows that miss a project requirement."""
+    """One submission with what it changes, the rows that miss a project requirement, and
+    every row as the reviewer reads it (`review_rows`: the figure that counts now, the new one,
+    the change and its plausibility flags, flagged rows first; `flagged_rows` and `flag_count`
+    count them all)."""
     scope = access.organisation_scope(actor)
     row = store.submission(con, submission_id)
     if row is None:
         raise LookupError(f"submission {submission_id} does not exist")
     if scope is not None and row["organisation"] != scope:
         raise access.PermissionDenied(f"{actor.email} may not see submission {submission_id}")
+    rows, flagged, flags = store.submission_review_rows(con, submission_id)
     return {
         **row,
         "changes": store.submission_changes(con, submission_id),
         "requirement_failures": store.submission_requirement_failures(con, submission_id),
-        "rows": store.submission_observations(con, submission_id),
+        "review_rows": rows,
+        "flagged_rows": flagged,
+        "flag_count": flags,
     }
 
 

@@ -38,11 +38,17 @@ def reason(code: str, value: float, reference: float, ratio: float, year, lang: 
 
 def reasons(flags, lang: str) -> str:
     """A row's flags (a list of structs from store.submission_review_rows) as one text."""
-    if flags is None or (not isinstance(flags, list | tuple) and pd.isna(flags)):
+    if flags is None or isinstance(flags, float):  # no flags: None (or NaN from pandas)
         return ""
     return " ".join(
         reason(f["code"], f["value"], f["reference"], f["ratio"], f["year"], lang) for f in flags
     )
+
+
+def _as_written(value: float, lang: str) -> str:
+    """The row's figure as a spreadsheet would hold it: no thousands separator, the language's
+    decimal mark (1020, 56.867 or 56,867)."""
+    return f"{value:.10g}".replace(".", i18n.decimal_separator(lang))
 
 
 def warnings(flags: pd.DataFrame, lines, lang: str) -> pd.DataFrame:
@@ -54,7 +60,7 @@ def warnings(flags: pd.DataFrame, lines, lang: str) -> pd.DataFrame:
         {
             "line": lines(flags["rid"]).astype("int64"),
             "column": "value",
-            "value": [i18n.format_exact(v, lang, 6) for v in flags["value"]],
+            "value": [_as_written(v, lang) for v in flags["row_value"]],
             "reason": [
                 reason(r.code, r.value, r.reference, r.ratio, r.year, lang)
                 for r in flags.itertuples()

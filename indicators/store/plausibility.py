@@ -47,14 +47,16 @@ FLAG_COLUMNS = [
     "value",
     "reference",
     "ratio",
+    "row_value",
 ]
 
 
 def plausibility_sql(source: str, exclude_submission: str = "NULL") -> str:
     """Flags of the rows in `source` (a relation with rid, indicator, district_id, project_id,
     period, year, month, breakdown, value, numerator, denominator): one row per flag with
-    FLAG_COLUMNS. `reference` is what the value is compared with (the typical figure, the
-    district total of the year before); `ratio` = value / reference. The figures that count
+    FLAG_COLUMNS. `value` is the figure flagged (the row's, or the district total it makes),
+    `reference` what it is compared with (the typical figure, the district total of the year
+    before), `ratio` = value / reference, `row_value` the row's own figure. The figures that count
     now are the approved ones, without `exclude_submission` (the submission under review)."""
     log_history = f"ln({HISTORY_FACTOR!r})"
     log_peer = f"ln({PEER_FACTOR!r})"
@@ -100,7 +102,7 @@ def plausibility_sql(source: str, exclude_submission: str = "NULL") -> str:
             SELECT o.rid, CASE WHEN o.value > h.typical THEN 'history_high' ELSE 'history_low' END
                        AS code,
                    o.indicator, o.district_id, o.project_id, o.period, o.year, o.value,
-                   h.typical AS reference
+                   h.typical AS reference, o.value AS row_value
             FROM src o JOIN history h
                  ON h.indicator = o.indicator AND h.district_id = o.district_id
                 AND h.place = o.place AND h.breakdown = o.breakdown
@@ -119,7 +121,7 @@ def plausibility_sql(source: str, exclude_submission: str = "NULL") -> str:
         peer_flags AS (
             SELECT o.rid, CASE WHEN o.value > g.typical THEN 'peers_high' ELSE 'peers_low' END,
                    o.indicator, o.district_id, o.project_id, o.period, o.year, o.value,
-                   g.typical
+                   g.typical, o.value
             FROM src o JOIN peers g
                  ON g.indicator = o.indicator AND g.district_id = o.district_id
                 AND g.period = o.period AND g.breakdown = o.breakdown
@@ -156,11 +158,13 @@ def plausibility_sql(source: str, exclude_submission: str = "NULL") -> str:
             SELECT t.rid,
                    CASE WHEN t.total > t.previous THEN 'district_up' ELSE 'district_down' END,
                    t.indicator, t.district_id, o.project_id, o.period, t.year, t.total,
-                   t.previous
+                   t.previous, o.value
             FROM totals t JOIN src o ON o.rid = t.rid
             WHERE t.total > 0 AND t.previous > 0 AND abs(ln(t.total / t.previous)) > {log_jump}
         )
-        SELECT *, value / reference AS ratio FROM (
+        SELECT rid, code, indicator, district_id, project_id, period, year, value, reference,
+               value / reference AS ratio, row_value
+        FROM (
             SELECT * FROM history_flags
             UNION ALL SELECT * FROM peer_flags
             UNION ALL SELECT * FROM district_flags)
