@@ -16,6 +16,11 @@
 Prints the ratio (b)/(a) of the medians (target: at most 2.0), the ratio of the best runs, and
 rows per second; (a) into an in-memory table is printed too, for reference. The runs alternate,
 so a busy machine slows both alike. Not part of the test run.
+
+4. times the plausibility flags (store/plausibility.py) on the same file: validation alone
+   (`import --dry-run` without its preview) with and without the flags, alternating, --repeat
+   times each; prints the median difference (target: about a second at most) and the number of
+   flags the synthetic file raises (its values are uniform random, so many look unusual).
 """
 
 from __future__ import annotations
@@ -133,6 +138,26 @@ def time_import(csv: Path, template: Path, workdir: Path) -> tuple[float, int]:
     return elapsed, stored
 
 
+def time_flags(csv: Path, template: Path) -> tuple[float, float, int]:
+    """(seconds without flags, seconds with flags, flags raised) of one validation each."""
+    con = store.connect(template, read_only=True)
+    try:
+        actor = access.actor_for(con, BENCH_USER)
+        data = csv.read_bytes()
+        timings = []
+        for flags in (False, True):
+            started = time.perf_counter()
+            report = ingest.validate(
+                con, actor, data, csv.name, path=csv, preview=False, flags=flags
+            )
+            timings.append(time.perf_counter() - started)
+            if not report.valid:
+                raise SystemExit(f"the bench file is not valid: {report.row_errors(5)}")
+    finally:
+        con.close()
+    return timings[0], timings[1], report.flag_count
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -167,7 +192,13 @@ def main() -> None:
         in_memory.append(time_duckdb_in_memory(csv))
         seconds, stored = time_import(csv, template, OUT)
         ours.append(seconds)
+    without, with_flags, flag_count = [], [], 0
+    for _ in range(args.repeat):
+        plain, flagged, flag_count = time_flags(csv, template)
+        without.append(plain)
+        with_flags.append(flagged)
     base, mem, mine = (statistics.median(x) for x in (alone, in_memory, ours))
+    flags_cost = statistics.median(w - p for w, p in zip(with_flags, without, strict=True))
     result = {
         "rows": args.rows,
         "stored": stored,
@@ -181,7 +212,17 @@ def main() -> None:
         "rows_per_second": round(args.rows / mine),
         "best_ratio": round(min(ours) / min(alone), 2),
         "best_ratio_vs_memory_table": round(min(ours) / min(in_memory), 2),
-        "runs": {"duckdb": alone, "duckdb_memory": in_memory, "import": ours},
+        "validate_without_flags_s": round(statistics.median(without), 3),
+        "validate_with_flags_s": round(statistics.median(with_flags), 3),
+        "flags_cost_s": round(flags_cost, 3),
+        "flags_raised": flag_count,
+        "runs": {
+            "duckdb": alone,
+            "duckdb_memory": in_memory,
+            "import": ours,
+            "validate": without,
+            "validate_flags": with_flags,
+        },
     }
     if args.json:
         print(json.dumps(result, indent=1))
@@ -195,7 +236,10 @@ def main() -> None:
         f"  ({result['rows_per_second']:,} rows/s, {stored:,} stored)\n"
         f"  ratio: {result['ratio']:.2f} (target <= 2.0; vs in-memory table "
         f"{result['ratio_vs_memory_table']:.2f}); best run against best run: "
-        f"{result['best_ratio']:.2f} (vs in-memory {result['best_ratio_vs_memory_table']:.2f})"
+        f"{result['best_ratio']:.2f} (vs in-memory {result['best_ratio_vs_memory_table']:.2f})\n"
+        f"  plausibility flags: validation {result['validate_without_flags_s']:.2f} s without,"
+        f" {result['validate_with_flags_s']:.2f} s with them: +{flags_cost:.2f} s"
+        f" (target: about 1 s), {flag_count:,} flags raised"
     )
 
 

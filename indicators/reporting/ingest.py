@@ -187,12 +187,13 @@ def validate(
     progress: Progress | None = None,
     path: Path | None = None,
     preview: bool = True,
+    flags: bool = True,
 ) -> Report:
     """Check a file without storing anything; a valid file's plausibility flags are its
     warnings. Raises access.PermissionDenied."""
     with _session(con) as cur:
         return _check(
-            cur, con, actor, data, file_name, lang, today, progress, path, preview, preview
+            cur, con, actor, data, file_name, lang, today, progress, path, preview, flags
         )
 
 
