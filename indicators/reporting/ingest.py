@@ -192,9 +192,7 @@ def validate(
     """Check a file without storing anything; a valid file's plausibility flags are its
     warnings. Raises access.PermissionDenied."""
     with _session(con) as cur:
-        return _check(
-            cur, con, actor, data, file_name, lang, today, progress, path, preview, flags
-        )
+        return _check(cur, con, actor, data, file_name, lang, today, progress, path, preview, flags)
 
 
 def submit(

@@ -67,14 +67,16 @@ def plausibility_sql(source: str, exclude_submission: str = "NULL") -> str:
                    period, year, month, breakdown, value, numerator, denominator
             FROM {source}
         ),
+        -- the indicators, districts and years the upload reports (one pass over it)
+        touched AS MATERIALIZED (SELECT DISTINCT indicator, district_id, year FROM src),
+        scope AS (SELECT DISTINCT indicator, district_id FROM touched),
         stored AS MATERIALIZED (  -- the approved figure that counts now, per key
             SELECT o.indicator, o.district_id, o.project_id, coalesce(o.project_id, '') AS place,
                    o.period, o.year, o.month, o.breakdown, o.value, o.numerator, o.denominator
             FROM observation o JOIN submission s ON s.id = o.submission_id
+            SEMI JOIN scope ON scope.indicator = o.indicator AND scope.district_id = o.district_id
             WHERE s.status = 'approved' AND o.series = ''
               AND o.submission_id IS DISTINCT FROM {exclude_submission}
-              AND o.indicator IN (SELECT indicator FROM src)
-              AND o.district_id IN (SELECT district_id FROM src)
             QUALIFY row_number() OVER (
                 PARTITION BY o.indicator, o.district_id, o.project_id, o.period, o.breakdown
                 ORDER BY s.reviewed_at DESC NULLS LAST, o.id DESC) = 1
@@ -109,13 +111,11 @@ def plausibility_sql(source: str, exclude_submission: str = "NULL") -> str:
             WHERE h.figures >= {int(HISTORY_MIN_FIGURES)} AND o.value > 0 AND h.typical > 0
               AND abs(ln(o.value / h.typical)) > {log_history}
         ),
-        peers AS (
+        peers AS (  -- one figure per project and key, so count(*) counts projects
             SELECT indicator, district_id, period, breakdown, median(value) AS typical,
-                   count(DISTINCT project_id) AS projects
+                   count(*) AS projects
             FROM after
             WHERE project_id IS NOT NULL AND value IS NOT NULL
-              AND (indicator, district_id, period)
-                  IN (SELECT indicator, district_id, period FROM src WHERE project_id IS NOT NULL)
             GROUP BY ALL
         ),
         peer_flags AS (
@@ -128,29 +128,37 @@ def plausibility_sql(source: str, exclude_submission: str = "NULL") -> str:
             WHERE o.project_id IS NOT NULL AND g.projects - 1 >= {int(PEER_MIN_OTHERS)}
               AND o.value > 0 AND g.typical > 0 AND abs(ln(o.value / g.typical)) > {log_peer}
         ),
-        -- like for like: each figure of a year the upload touches, beside the same project's
-        -- (or the district's own) figure of the same breakdown and month a year earlier
-        touched AS (SELECT DISTINCT indicator, district_id, year FROM src),
+        -- like for like: per project (or the district's own figures) and year, the sums of its
+        -- figures and how many keys (breakdowns x months) they cover; a project-year counts
+        -- beside the year before only when both cover as many keys (a part year or a new
+        -- breakdown is not a jump). Summing first keeps the join small.
+        per_place AS (
+            SELECT indicator, district_id, place, year, sum(value) AS v, count(value) AS nv,
+                   sum(numerator) AS n, sum(denominator) AS d, count(*) AS keys, min(rid) AS rid
+            FROM after
+            GROUP BY ALL
+        ),
         pairs AS (
             SELECT c.indicator, c.district_id, c.year, c.place = '' AS district_level, c.rid,
-                   c.value AS v1, c.numerator AS n1, c.denominator AS d1,
-                   p.value AS v0, p.numerator AS n0, p.denominator AS d0
-            FROM after c
+                   c.v AS v1, c.nv AS nv1, c.n AS n1, c.d AS d1,
+                   p.v AS v0, p.nv AS nv0, p.n AS n0, p.d AS d0
+            FROM per_place c
             SEMI JOIN touched t
                  ON t.indicator = c.indicator AND t.district_id = c.district_id AND t.year = c.year
-            JOIN after p
+            JOIN per_place p
                  ON p.indicator = c.indicator AND p.district_id = c.district_id
-                AND p.place = c.place AND p.breakdown = c.breakdown AND p.year = c.year - 1
-                AND coalesce(p.month, 0) = coalesce(c.month, 0)
+                AND p.place = c.place AND p.year = c.year - 1 AND p.keys = c.keys
         ),
         totals AS (
             SELECT pr.indicator, pr.district_id, pr.year, min(pr.rid) AS rid,
                    CASE any_value(i.aggregation)
                        WHEN 'ratio' THEN sum(pr.n1) / nullif(sum(pr.d1), 0) * any_value(i.scale)
-                       WHEN 'sum' THEN sum(pr.v1) ELSE avg(pr.v1) END AS total,
+                       WHEN 'sum' THEN sum(pr.v1) ELSE sum(pr.v1) / nullif(sum(pr.nv1), 0) END
+                       AS total,
                    CASE any_value(i.aggregation)
                        WHEN 'ratio' THEN sum(pr.n0) / nullif(sum(pr.d0), 0) * any_value(i.scale)
-                       WHEN 'sum' THEN sum(pr.v0) ELSE avg(pr.v0) END AS previous
+                       WHEN 'sum' THEN sum(pr.v0) ELSE sum(pr.v0) / nullif(sum(pr.nv0), 0) END
+                       AS previous
             FROM pairs pr JOIN indicator i ON i.key = pr.indicator
             GROUP BY pr.indicator, pr.district_id, pr.year, pr.district_level
         ),
