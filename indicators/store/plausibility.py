@@ -31,9 +31,9 @@ HISTORY_MIN_FIGURES = 2
 PEER_FACTOR = 10.0
 # ... compared only when at least this many other projects have a figure for that period.
 PEER_MIN_OTHERS = 3
-# The district total (the same projects and months in both years, so a project starting or
-# still waiting for approval does not count as a jump) would change from the year before by
-# more than this factor, up or down.
+# The district's figure for a year would change from the year before by more than this
+# factor, up or down: a ratio as sum(numerator) / sum(denominator), a total per figure reported
+# (so a year with fewer projects or months reported so far is not taken for a fall).
 DISTRICT_JUMP_FACTOR = 3.0
 
 FLAG_COLUMNS = [
@@ -82,13 +82,17 @@ def plausibility_sql(source: str, exclude_submission: str = "NULL") -> str:
                 ORDER BY s.reviewed_at DESC NULLS LAST, o.id DESC) = 1
         ),
         -- the figures as they would count after approval: the upload's rows replace the
-        -- stored ones with the same key
-        after AS MATERIALIZED (
+        -- stored ones with the same key (only the few stored rows kept are copied; the
+        -- upload's rows are read where they are)
+        kept AS MATERIALIZED (
             SELECT NULL::BIGINT AS rid, s.indicator, s.district_id, s.project_id, s.place,
                    s.period, s.year, s.month, s.breakdown, s.value, s.numerator, s.denominator
             FROM stored s ANTI JOIN src o
                  ON o.indicator = s.indicator AND o.district_id = s.district_id
                 AND o.place = s.place AND o.period = s.period AND o.breakdown = s.breakdown
+        ),
+        after AS (
+            SELECT * FROM kept
             UNION ALL
             SELECT rid, indicator, district_id, project_id, place, period, year, month,
                    breakdown, value, numerator, denominator
@@ -128,39 +132,31 @@ def plausibility_sql(source: str, exclude_submission: str = "NULL") -> str:
             WHERE o.project_id IS NOT NULL AND g.projects - 1 >= {int(PEER_MIN_OTHERS)}
               AND o.value > 0 AND g.typical > 0 AND abs(ln(o.value / g.typical)) > {log_peer}
         ),
-        -- like for like: per project (or the district's own figures) and year, the sums of its
-        -- figures and how many keys (breakdowns x months) they cover; a project-year counts
-        -- beside the year before only when both cover as many keys (a part year or a new
-        -- breakdown is not a jump). Summing first keeps the join small.
-        per_place AS (
-            SELECT indicator, district_id, place, year, sum(value) AS v, count(value) AS nv,
-                   sum(numerator) AS n, sum(denominator) AS d, count(*) AS keys, min(rid) AS rid
-            FROM after
+        -- the district's figure per year, as comparable across years as one pass allows: a
+        -- ratio as sum(numerator) / sum(denominator), a sum per figure reported (so a year
+        -- with fewer projects or months reported so far is not taken for a fall), a mean as
+        -- it is; district-level figures apart from project figures
+        levels AS (
+            SELECT a.indicator, a.district_id, a.year, a.place = '' AS district_level,
+                   sum(a.value) AS v, count(a.value) AS nv, sum(a.numerator) AS n,
+                   sum(a.denominator) AS d, min(a.rid) AS rid
+            FROM after a SEMI JOIN touched t
+                 ON t.indicator = a.indicator AND t.district_id = a.district_id
+                AND (a.year = t.year OR a.year = t.year - 1)
             GROUP BY ALL
         ),
-        pairs AS (
-            SELECT c.indicator, c.district_id, c.year, c.place = '' AS district_level, c.rid,
-                   c.v AS v1, c.nv AS nv1, c.n AS n1, c.d AS d1,
-                   p.v AS v0, p.nv AS nv0, p.n AS n0, p.d AS d0
-            FROM per_place c
-            SEMI JOIN touched t
-                 ON t.indicator = c.indicator AND t.district_id = c.district_id AND t.year = c.year
-            JOIN per_place p
-                 ON p.indicator = c.indicator AND p.district_id = c.district_id
-                AND p.place = c.place AND p.year = c.year - 1 AND p.keys = c.keys
-        ),
         totals AS (
-            SELECT pr.indicator, pr.district_id, pr.year, min(pr.rid) AS rid,
-                   CASE any_value(i.aggregation)
-                       WHEN 'ratio' THEN sum(pr.n1) / nullif(sum(pr.d1), 0) * any_value(i.scale)
-                       WHEN 'sum' THEN sum(pr.v1) ELSE sum(pr.v1) / nullif(sum(pr.nv1), 0) END
-                       AS total,
-                   CASE any_value(i.aggregation)
-                       WHEN 'ratio' THEN sum(pr.n0) / nullif(sum(pr.d0), 0) * any_value(i.scale)
-                       WHEN 'sum' THEN sum(pr.v0) ELSE sum(pr.v0) / nullif(sum(pr.nv0), 0) END
-                       AS previous
-            FROM pairs pr JOIN indicator i ON i.key = pr.indicator
-            GROUP BY pr.indicator, pr.district_id, pr.year, pr.district_level
+            SELECT c.indicator, c.district_id, c.year, c.rid,
+                   CASE i.aggregation WHEN 'ratio' THEN c.n / nullif(c.d, 0) * i.scale
+                        ELSE c.v / nullif(c.nv, 0) END AS total,
+                   CASE i.aggregation WHEN 'ratio' THEN p.n / nullif(p.d, 0) * i.scale
+                        ELSE p.v / nullif(p.nv, 0) END AS previous
+            FROM levels c
+            JOIN levels p
+                 ON p.indicator = c.indicator AND p.district_id = c.district_id
+                AND p.district_level = c.district_level AND p.year = c.year - 1
+            JOIN indicator i ON i.key = c.indicator
+            WHERE c.rid IS NOT NULL
         ),
         district_flags AS (
             SELECT t.rid,

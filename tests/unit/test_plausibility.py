@@ -104,8 +104,18 @@ def test_a_district_total_that_would_jump_is_flagged_once(demo_con):
         )
     report = validate(demo_con, csv(*rows), email=OFFICIAL)
     assert codes(report) == ["district_up"]
-    assert "district total for 2024" in report.flags.iloc[0].reason
+    assert "district's figure for 2024" in report.flags.iloc[0].reason
     assert report.flags.iloc[0].line == 2
+
+
+def test_the_first_month_of_a_new_year_is_not_taken_for_a_fall_of_the_district_total(demo_con):
+    # one figure of 2026 so far against twelve months of six projects in 2025: a total of
+    # everything reported would fall fortyfold; per figure reported it is an ordinary month
+    data = csv(f"{OWN},secondary_materials_infrastructure,2026-01,,25,,,t,")
+    report = ingest.validate(
+        demo_con, actor(demo_con), data, "upload.csv", today=pd.Timestamp("2026-02-15")
+    )
+    assert report.valid and report.flag_count == 0
 
 
 def test_flags_name_their_reason_in_the_readers_language(demo_con):
