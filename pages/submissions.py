@@ -105,6 +105,18 @@ with st.container(border=True, key="submission_detail"):
     else:
         st.caption(t("review.no_flags"))
 
+    # every row, before -> after, flagged rows first
+    rows = detail["review_rows"]
+    st.markdown(f"**{t('review.rows_header')}**")
+    st.dataframe(
+        reporting.review_rows_view(rows),
+        hide_index=True,
+        column_config=reporting.review_rows_config(),
+        key="submission_rows",
+    )
+    if detail["row_count"] > len(rows):
+        st.caption(t("review.rows_limited", shown=len(rows), rows=detail["row_count"]))
+
     st.markdown(f"**{t('submissions.changes')}**")
     changes = detail["changes"]
     st.dataframe(
@@ -119,18 +131,6 @@ with st.container(border=True, key="submission_detail"):
         st.caption(t("submissions.no_failures"))
     else:
         st.dataframe(failures, hide_index=True, key="submission_failures")
-
-    # every row, before -> after, flagged rows first
-    rows = detail["review_rows"]
-    st.markdown(f"**{t('review.rows_header')}**")
-    st.dataframe(
-        reporting.review_rows_view(rows),
-        hide_index=True,
-        column_config=reporting.review_rows_config(),
-        key="submission_rows",
-    )
-    if detail["row_count"] > len(rows):
-        st.caption(t("review.rows_limited", shown=len(rows), rows=detail["row_count"]))
 
     if official and detail["status"] == "pending":
         comment = st.text_area(t("submissions.comment"), key=f"review_comment_{chosen}")
