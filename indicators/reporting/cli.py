@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from indicators import access, cli, i18n
+from indicators import access, cli, i18n, store
 from indicators.reporting import ingest, templates
 
 SHOWN_ERRORS = 50
@@ -93,9 +93,10 @@ def cmd_import(args) -> None:
         print(f"warning: {warning}", file=sys.stderr)
     if not report.valid:
         _print_errors(report)
-        raise cli.CliError(
-            f"{path.name} was rejected: {report.error_count} problems; nothing was stored", 1
-        )
+        count = f"{report.error_count} problems"
+        if report.error_count >= store.MAX_ERRORS:  # the checks stop listing there
+            count = f"{report.error_count} problems or more"
+        raise cli.CliError(f"{path.name} was rejected: {count}; nothing was stored", 1)
     if report.duplicate_of is not None:
         earlier = report.duplicate_of
         raise cli.CliError(

@@ -51,6 +51,7 @@ from .connection import (
 from .effective import effective_observations_sql
 from .ingest_checks import (
     INGEST_COLUMNS,
+    MAX_ERRORS,
     ingest_district_rows,
     ingest_errors,
     ingest_foreign,
@@ -166,6 +167,7 @@ __all__ = [
     "replace_reference",
     "publish_snapshot",
     "INGEST_COLUMNS",
+    "MAX_ERRORS",
     "ingest_stage",
     "ingest_rows",
     "ingest_rejects",
