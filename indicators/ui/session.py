@@ -35,7 +35,7 @@ def actor() -> access.Actor:
     """The current user as an access.Actor (public when nobody is logged in)."""
     if not logged_in():
         return access.PUBLIC
-    return access.actor_for(data.con(), st.user.get("email"))
+    return access.actor_for_claims(data.con(), st.user)
 
 
 def require(action: str) -> access.Actor:
@@ -79,7 +79,13 @@ def sidebar(current: access.Actor) -> None:
     who = st.sidebar.container(key="session_user")
     name = st.user.get("name")
     shown = f"{name} ({current.email})" if name and name != current.email else current.email
-    if current.unknown_login:
+    if current.unverified_email:
+        who.caption(t("admin.session.logged_in_as", who=shown))
+        who.warning(
+            t("signin.unverified", email=current.email, contact=access_contact()),
+            icon=":material/lock:",
+        )
+    elif current.unknown_login:
         who.caption(t("admin.session.logged_in_as", who=shown))
         who.warning(
             t("admin.session.no_access", email=current.email or "", contact=access_contact()),
