@@ -49,6 +49,7 @@ from .connection import (
     transaction,
 )
 from .effective import effective_observations_sql
+from .files import DatabaseFileError
 from .ingest_checks import (
     INGEST_COLUMNS,
     MAX_ERRORS,
@@ -105,6 +106,7 @@ from .submissions import (
 from .users import get_user, remove_user, upsert_user, users
 
 __all__ = [
+    "DatabaseFileError",
     "OutdatedSchemaError",
     "MIGRATIONS",
     "DEFAULT_DB",
