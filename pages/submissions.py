@@ -108,7 +108,12 @@ with st.container(border=True, key="submission_detail"):
     if failures.empty:
         st.caption(t("submissions.no_failures"))
     else:
-        st.dataframe(failures, hide_index=True, key="submission_failures")
+        st.dataframe(
+            failures,
+            hide_index=True,
+            column_config=reporting.requirement_config(),
+            key="submission_failures",
+        )
     with st.expander(t("submissions.rows")):
         st.dataframe(detail["rows"], hide_index=True, key="submission_rows")
 

@@ -49,6 +49,19 @@ def require(action: str) -> access.Actor:
     return current
 
 
+def explain_refused_address(current: access.Actor) -> None:
+    """Someone who opens the address of a page their role may not see (a developer's /targets)
+    gets the overview instead (st.navigation only has their pages): say why, once."""
+    from urllib.parse import urlparse
+
+    from indicators.ui import navigation
+
+    url = st.context.url or ""
+    screen = navigation.refused(urlparse(url).path, current.role)
+    if screen is not None:
+        st.warning(t("nav_ui.refused", page=t(screen.title_key)), icon=":material/block:")
+
+
 def access_contact() -> str:
     """Whom someone without access should ask: INDICATORS_ACCESS_CONTACT, `access_contact` in
     secrets.toml, else the first official in the user table."""
