@@ -3,11 +3,11 @@
 import streamlit as st
 from pydantic import ValidationError
 
+from indicators import text
 from indicators.access import PermissionDenied
 from indicators.models import User
 from indicators.ui import admin, session
 from indicators.ui.language import t
-from indicators.ui.reporting import plain
 
 actor = session.require("manage_users")
 
@@ -32,7 +32,7 @@ def role_label(role: str) -> str:
 def problem(error: dict) -> str:
     """A validation error in the reader's language (the model's own words name CLI flags)."""
     if error.get("loc") == ("email",):
-        return t("access_ui.not_an_email", value=plain(error.get("input", "")))
+        return t("access_ui.not_an_email", value=text.md(error.get("input", "")))
     if "organisation" in error.get("msg", ""):
         return t("access_ui.developer_needs_org")
     return error["msg"].removeprefix("Value error, ")
