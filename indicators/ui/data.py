@@ -32,13 +32,28 @@ def connection(path: str) -> duckdb.DuckDBPyConnection:
 
 
 def require_database() -> None:
-    """Stop the run with a plain message when the database cannot be opened read-only (a public
-    instance whose file is missing or from an older app); the details go to the server log."""
+    """Stop the run with a plain message when the database cannot be opened: a public instance
+    whose file is missing or from an older app, or a file another process holds (DuckDB lets one
+    process write a file, or any number read it, never both). The details go to the server log;
+    the next run tries again, so the site recovers once the other process is gone."""
+    lang = i18n.normalise(st.query_params.get("lang"))
     try:
         con()
     except (FileNotFoundError, store.OutdatedSchemaError) as exc:
         _log.error("%s", exc)
-        st.error(i18n.t("database_unavailable", i18n.normalise(st.query_params.get("lang"))))
+        st.error(i18n.t("database_unavailable", lang))
+        st.stop()
+    except duckdb.IOException as exc:
+        if "lock" not in str(exc).lower():
+            raise
+        _log.error(
+            "database %s is held by another process (%s): stop it, or run this instance as a"
+            " public replica on a published snapshot (INDICATORS_PUBLIC=1, README 'Public"
+            " replicas')",
+            store.db_path(),
+            exc,
+        )
+        st.error(i18n.t("capacity.database_in_use", lang))
         st.stop()
 
 
