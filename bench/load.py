@@ -256,21 +256,20 @@ async def level(servers: list[Server], pool: list[View], viewers: int, seconds: 
 async def warm(servers: list[Server], pool: list[View]) -> float:
     """Every view once on every server (two at a time), as on a server that has been up a while."""
     started = time.monotonic()
-    for srv in servers:
-        queue = list(pool)
 
-        async def worker(url=srv.url, queue=queue):
-            session = await stclient.open_session(url)
-            try:
-                while queue:
-                    view = queue.pop()
-                    run = await session.run(view.page, view.query)
-                    if run.errors:
-                        print(f"  warm-up {view}: {run.errors[0]}", flush=True)
-            finally:
-                await session.ws.close()
+    async def worker(url, queue):
+        session = await stclient.open_session(url)
+        try:
+            while queue:
+                view = queue.pop()
+                run = await session.run(view.page, view.query)
+                if run.errors:
+                    print(f"  warm-up {view}: {run.errors[0]}", flush=True)
+        finally:
+            await session.ws.close()
 
-        await asyncio.gather(worker(), worker())
+    queues = [list(pool) for _ in servers]  # the servers warm at the same time
+    await asyncio.gather(*(worker(s.url, q) for s, q in zip(servers, queues) for _ in range(2)))
     return time.monotonic() - started
 
 
