@@ -26,6 +26,7 @@ import asyncio
 import contextlib
 import os
 import random
+import signal
 import statistics
 import subprocess
 import sys
@@ -151,25 +152,10 @@ class Server:
 
 
 @contextlib.contextmanager
-def server(
-    db: Path, *, env: dict | None = None, options: list[str] = (), profile: Path | None = None
-) -> Iterator[Server]:
+def server(db: Path, *, env: dict | None = None, options: list[str] = ()) -> Iterator[Server]:
     """The app as `make run` serves it (devserver.streamlit_command), public, on a free port."""
     port = devserver.free_port()
     command = devserver.streamlit_command(port, address="127.0.0.1") + list(options)
-    if profile is not None:  # py-spy as the parent: no ptrace permission needed
-        command = [
-            str(Path(sys.executable).parent / "py-spy"),
-            "record",
-            "--rate",
-            "50",
-            "--format",
-            "raw",
-            "--output",
-            str(profile),
-            "--",
-            *command,
-        ]
     # public only when asked (an INDICATORS_PUBLIC of the shell does not leak in)
     full_env = {**os.environ, "INDICATORS_DB": str(db), "INDICATORS_PUBLIC": "", **(env or {})}
     log = Path(tempfile.gettempdir()) / f"load-server-{port}.log"
@@ -186,7 +172,7 @@ def server(
             time.sleep(0.2)
         yield Server(url, process, log)
     finally:
-        process.terminate()  # py-spy writes its profile when the server ends
+        process.terminate()
         try:
             process.wait(timeout=60)
         except subprocess.TimeoutExpired:
@@ -195,6 +181,27 @@ def server(
 
 
 # --------------------------------------------------------------------------- viewers
+
+
+@contextlib.contextmanager
+def profiled(srv: Server, out: Path | None) -> Iterator[None]:
+    """A py-spy sampling profile of the server while the block runs (collapsed stacks in `out`),
+    so it shows the warm levels, not the start-up and warm-up."""
+    if out is None:
+        yield
+        return
+    spy = subprocess.Popen(
+        [str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(srv.process.pid)]
+        + ["--rate", "50", "--format", "raw", "--output", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield
+    finally:
+        spy.send_signal(signal.SIGINT)  # py-spy writes the profile when interrupted
+        spy.wait(timeout=120)
+        print(f"profile of the levels: {out}", flush=True)
 
 
 @dataclass
@@ -269,7 +276,9 @@ async def warm(servers: list[Server], pool: list[View]) -> float:
             await session.ws.close()
 
     queues = [list(pool) for _ in servers]  # the servers warm at the same time
-    await asyncio.gather(*(worker(s.url, q) for s, q in zip(servers, queues) for _ in range(2)))
+    await asyncio.gather(
+        *(worker(s.url, q) for s, q in zip(servers, queues, strict=True) for _ in range(2))
+    )
     return time.monotonic() - started
 
 
@@ -363,7 +372,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--gc", choices=("config", "on", "off"), default="config")
     parser.add_argument("--soak", type=int, default=0, help="only: memory over this many runs")
-    parser.add_argument("--profile", type=Path, help="record the one server with py-spy here")
+    parser.add_argument(
+        "--profile", type=Path, help="py-spy profile of the levels (collapsed stacks) here"
+    )
     args = parser.parse_args()
     if not args.db.exists():
         sys.exit(f"{args.db} does not exist: build it with .venv/bin/python bench/build_scale.py")
@@ -374,7 +385,7 @@ def main() -> None:
         f"postScriptGC {args.gc}; {_load()}",
         flush=True,
     )
-    with server(args.db, options=options, profile=args.profile) as srv:
+    with server(args.db, options=options) as srv:
         print(
             f"server up, RSS {srv.rss:.0f} MB; warm-up {asyncio.run(warm([srv], pool)):.0f} s",
             flush=True,
@@ -387,10 +398,11 @@ def main() -> None:
             print(_load())
             return
         print(f"RSS after warm-up {srv.rss:.0f} MB\n{HEADER}", flush=True)
-        for n in (int(x) for x in args.levels.split(",") if x):
-            result = asyncio.run(level([srv], pool, n, args.seconds, args.seed))
-            print(row(result, 1), flush=True)
-            _errors(result)
+        with profiled(srv, args.profile):
+            for n in (int(x) for x in args.levels.split(",") if x):
+                result = asyncio.run(level([srv], pool, n, args.seconds, args.seed))
+                print(row(result, 1), flush=True)
+                _errors(result)
         print(f"RSS with no session open {srv.rss:.0f} MB; {_load()}", flush=True)
     if args.no_replicas or not args.replicas:
         return

@@ -6,7 +6,6 @@ import streamlit as st
 
 from indicators import progress
 from indicators.ui import data, filters, language, scorecards, session, widgets
-from indicators.ui.names import Names
 
 NAME = "name"
 
@@ -15,7 +14,7 @@ actor = session.actor()
 districts = data.districts(version)
 indicators = data.indicators(version)
 themes = data.themes(version).sort_values("position")
-names = Names(language.current(), indicators, districts, themes)
+names = data.names(version, language.current())
 t = names.t  # the language of this run, also inside format functions
 
 st.title(t("mon.compare.title"))

@@ -5,7 +5,6 @@ import streamlit as st
 
 from indicators import charts
 from indicators.ui import data, emission_parts, filters, language, session, widgets
-from indicators.ui.names import Names
 
 SECTORS = emission_parts.SECTORS
 CITY_AVERAGE = emission_parts.CITY_AVERAGE
@@ -13,7 +12,7 @@ CITY_AVERAGE = emission_parts.CITY_AVERAGE
 version = data.version()
 actor = session.actor()
 districts = data.districts(version)
-names = Names(language.current(), data.indicators(version), districts, data.themes(version))
+names = data.names(version, language.current())
 t = names.t  # the language of this run, also inside format functions
 
 st.title(t("mon.emissions.title"))

@@ -8,12 +8,11 @@ definition, unit, source and how each status was worked out; the exact numbers u
 import streamlit as st
 
 from indicators.ui import data, filters, indicator_parts, language, session, widgets
-from indicators.ui.names import Names
 
 version = data.version()
 actor = session.actor()
 indicators = data.indicators(version)
-names = Names(language.current(), indicators, data.districts(version), data.themes(version))
+names = data.names(version, language.current())
 t = names.t  # the language of this run, also inside format functions
 
 st.title(t("mon.indicator.title"))
@@ -83,15 +82,18 @@ with side:
     st.subheader(t("mon.indicator.workings"))
     indicator_parts.workings(card, chosen, names, info)
 
-with main:
+with main:  # charts and tables built once per data version, selection and language
     if chosen:
-        indicator_parts.time_series(series, card, chosen, names, info)
-    indicator_parts.comparison(that_year, targets, year, chosen, names, info)
+        section = indicator_parts.series_section(version, key, tuple(chosen), pending, names.lang)
+        indicator_parts.draw(section, "indicator_series")
+    section = indicator_parts.comparison_section(
+        version, key, year, tuple(chosen), pending, names.lang
+    )
+    indicator_parts.draw(section, "indicator_comparison")
     if chosen:
         focus = chosen[0]
         if len(chosen) > 1:
             st.caption(t("mon.indicator.focus", district=names.district(focus)))
-        if info.get("aggregation") == "ratio":
-            indicator_parts.ratio_parts(series, focus, names, info)
-        if names.breakdowns(key):
-            indicator_parts.breakdown(series, focus, names, info)
+        ratio, split = indicator_parts.parts_sections(version, key, focus, pending, names.lang)
+        indicator_parts.draw(ratio, "indicator_ratio")
+        indicator_parts.draw(split, "indicator_breakdown")

@@ -4,7 +4,6 @@ language), what each indicator means, and where every figure comes from."""
 import streamlit as st
 
 from indicators.ui import data, filters, language, methodology_parts
-from indicators.ui.names import Names
 
 SECTIONS = ("method", "indicators", "sources")
 
@@ -12,7 +11,7 @@ version = data.version()
 indicators = data.indicators(version)
 themes = data.themes(version)
 districts = data.districts(version)
-names = Names(language.current(), indicators, districts, themes)
+names = data.names(version, language.current())
 t = names.t  # the language of this run, also inside format functions
 
 st.title(t("mon.methodology.title"))

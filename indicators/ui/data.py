@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from indicators import i18n, store
+from indicators.ui.names import Names
 
 _log = logging.getLogger(__name__)
 
@@ -63,6 +64,21 @@ def con() -> duckdb.DuckDBPyConnection:
 
 def version() -> Version:
     return Version(str(store.db_path()), store.data_version(con()))
+
+
+def built_once(max_entries: int = 256):
+    """For what a screen draws (figures, tables as shown, card texts) that depends only on the
+    data version, the selection and the language: built by the first run that needs it, then
+    the same object for every session (st.cache_resource: no copy, nothing pickled). Callers
+    take `version` and plain, hashable arguments, and never change what they get back."""
+    return st.cache_resource(show_spinner=False, max_entries=max_entries)
+
+
+@built_once(max_entries=16)
+def names(version: Version, lang: str) -> Names:
+    """The names and formats of one language for this data version (one per process, not one
+    per run: the district names alone are a thousand at scale)."""
+    return Names(lang, indicators(version), districts(version), themes(version))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -3,11 +3,13 @@ and the table of all districts with their status counts."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import pandas as pd
 import streamlit as st
 
 from indicators import i18n, progress, scorecard
-from indicators.ui import filters, language, widgets
+from indicators.ui import data, filters, language, widgets
 from indicators.ui.names import Names
 
 PAGE_SIZE = 50
@@ -34,73 +36,161 @@ def provisional_years(series: pd.DataFrame, names: Names) -> dict[str, str]:
     return {key: names.provisional(rows) for key, rows in waiting.groupby("indicator")}
 
 
-def indicator_card(
+class Card(NamedTuple):
+    """One indicator's card, every text ready for the language (built once, drawn per run)."""
+
+    label: str
+    value: str
+    line: list[float] | None
+    help: str | None
+    status: str
+    facts: str
+    link: dict[str, str]
+
+
+def card_of(
     row: dict, line: list[float], names: Names, district: str, provisional: str | None = None
-) -> None:
+) -> Card:
     key = row["indicator"]
     unit = row.get("unit") or names.unit(key)
+    if len(row.get("breakdowns") or []) and names.missing(row.get("value")):
+        value = names.t("mon.card.breakdowns", count=len(row["breakdowns"]))
+    else:
+        value = names.quantity(row.get("value"), unit)
+    facts = [
+        names.t("mon.card.period", period=row.get("period") or row.get("year")),
+        names.t("mon.no_target")
+        if names.missing(row.get("target"))
+        else names.t("mon.card.target", target=names.target({**row, "unit": unit})),
+    ]
+    if not names.missing(row.get("gap")):
+        facts.append(names.gap({**row, "unit": unit}))
+    if row.get("pending"):
+        facts.append(f":material/hourglass_top: {names.t('mon.pending.marker')}")
+    if provisional:
+        facts.append(f":material/hourglass_empty: {provisional}")
+    if row.get("synthetic"):
+        facts.append(f":material/science: {names.t('mon.synthetic')}")
+    return Card(
+        label=names.indicator(key),
+        value=value,
+        line=line if len(line) > 1 else None,
+        help=names.definition(key) or None,
+        status=f"**{names.status(row['status'])}**",
+        facts=" · ".join(facts),
+        link=filters.link_params(indicator=key, district=district),
+    )
+
+
+def indicator_card(card: Card) -> None:
     with st.container(border=True):
-        if len(row.get("breakdowns") or []) and names.missing(row.get("value")):
-            value = language.t("mon.card.breakdowns", count=len(row["breakdowns"]))
-        else:
-            value = names.quantity(row.get("value"), unit)
-        st.metric(
-            names.indicator(key),
-            value,
-            chart_data=line if len(line) > 1 else None,
-            chart_type="line",
-            help=names.definition(key) or None,
-        )
-        st.markdown(f"**{names.status(row['status'])}**")
-        facts = [
-            language.t("mon.card.period", period=row.get("period") or row.get("year")),
-            names.t("mon.no_target")
-            if names.missing(row.get("target"))
-            else language.t("mon.card.target", target=names.target({**row, "unit": unit})),
-        ]
-        if not names.missing(row.get("gap")):
-            facts.append(names.gap({**row, "unit": unit}))
-        if row.get("pending"):
-            facts.append(f":material/hourglass_top: {language.t('mon.pending.marker')}")
-        if provisional:
-            facts.append(f":material/hourglass_empty: {provisional}")
-        if row.get("synthetic"):
-            facts.append(f":material/science: {language.t('mon.synthetic')}")
-        st.caption(" · ".join(facts))
+        st.metric(card.label, card.value, chart_data=card.line, chart_type="line", help=card.help)
+        st.markdown(card.status)
+        st.caption(card.facts)
         st.page_link(
             "pages/indicator.py",
             label=language.t("mon.card.open"),
             icon=":material/show_chart:",
-            query_params=filters.link_params(indicator=key, district=district),
+            query_params=card.link,
         )
 
 
-def district_scorecard(
+def theme_cards(
     card: pd.DataFrame,
     series: pd.DataFrame,
     indicators: pd.DataFrame,
     themes: pd.DataFrame,
     names: Names,
     district: str,
-) -> None:
-    """Theme by theme, a card per indicator with data, in the catalog's order."""
+) -> list[tuple[str, str, list[Card]]]:
+    """(theme name, status summary, cards) theme by theme, a card per indicator with data, in
+    the catalog's order."""
     lines = sparklines(series, indicators)
     provisional = provisional_years(series, names)
     order = {k: n for n, k in enumerate(indicators["key"])}
     theme_of = dict(zip(indicators["key"], indicators["theme"], strict=True))
     rows = sorted(card.to_dict("records"), key=lambda r: order.get(r["indicator"], 0))
+    sections = []
     for theme in themes.sort_values("position")["key"]:
         in_theme = [r for r in rows if theme_of.get(r["indicator"]) == theme]
         if not in_theme:
             continue
         counts = scorecard.counts(r["status"] for r in in_theme)
-        st.subheader(names.theme(theme))
-        st.caption(widgets.status_summary(counts, names))
+        cards = [
+            card_of(
+                r, lines.get(r["indicator"], []), names, district, provisional.get(r["indicator"])
+            )
+            for r in in_theme
+        ]
+        sections.append((names.theme(theme), widgets.status_summary(counts, names), cards))
+    return sections
+
+
+def district_scorecard(sections: list[tuple[str, str, list[Card]]]) -> None:
+    """Theme by theme, three cards a row."""
+    for theme, summary, cards in sections:
+        st.subheader(theme)
+        st.caption(summary)
         columns = st.columns(3)
-        for n, row in enumerate(in_theme):
+        for n, card in enumerate(cards):
             with columns[n % 3]:
-                key = row["indicator"]
-                indicator_card(row, lines.get(key, []), names, district, provisional.get(key))
+                indicator_card(card)
+
+
+class DistrictView(NamedTuple):
+    """Everything the overview draws for one district, built once per (data version, district,
+    pending, language)."""
+
+    summary: str
+    synthetic: bool
+    pending: bool
+    sections: list[tuple[str, str, list[Card]]]
+    shown: pd.DataFrame
+    rows: pd.DataFrame
+
+
+@data.built_once()
+def district_view(version: data.Version, district: str, pending: bool, lang: str):
+    """The district's scorecard ready to draw, or None when it has no figures."""
+    names = data.names(version, lang)
+    card = data.scorecard(version, (district,), None, pending)
+    if card.empty:
+        return None
+    series = data.district_figures(version, (district,), None, pending, False)
+    indicators, themes = data.indicators(version), data.themes(version)
+    shown, rows = scorecard_table(card, names)
+    return DistrictView(
+        summary=widgets.status_summary(scorecard.counts(card["status"]), names),
+        synthetic=bool(card["synthetic"].any()),
+        pending=pending and bool(card["pending"].any()),
+        sections=theme_cards(card, series, indicators, themes, names, district),
+        shown=shown,
+        rows=rows,
+    )
+
+
+class DistrictsView(NamedTuple):
+    """The overview of a page of districts, built once per (data version, page, language)."""
+
+    summary: str
+    synthetic: bool
+    shown: pd.DataFrame
+    rows: pd.DataFrame
+
+
+@data.built_once()
+def districts_view(version: data.Version, ids: tuple[str, ...], pending: bool, lang: str):
+    names = data.names(version, lang)
+    districts = data.districts(version).set_index("id", drop=False).loc[list(ids)]
+    card = data.scorecard(version, ids, None, pending)
+    counts = scorecard.counts(card["status"])
+    shown, rows = districts_table(districts, card, names)
+    return DistrictsView(
+        summary=widgets.status_summary(counts, names, districts=len(districts)),
+        synthetic=bool(districts["synthetic"].any()),
+        shown=shown,
+        rows=rows,
+    )
 
 
 def scorecard_table(card: pd.DataFrame, names: Names) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -147,9 +237,9 @@ def scorecard_table(card: pd.DataFrame, names: Names) -> tuple[pd.DataFrame, pd.
 
 def districts_table(
     districts: pd.DataFrame, card: pd.DataFrame, names: Names
-) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """(shown, data, column_config): each district with how many indicators have each status
-    and a link to its scorecard."""
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(shown, data): each district with how many indicators have each status and a link to
+    its scorecard (districts_config makes the link readable)."""
     t = names.t
     counts = (
         card.groupby(["district", "status"]).size().unstack(fill_value=0)
@@ -174,12 +264,16 @@ def districts_table(
             t("mon.col.synthetic"): names.flags(data["synthetic"], "synthetic"),
         }
     )
-    config = {
+    return shown, data
+
+
+def districts_config(names: Names) -> dict:
+    t = names.t
+    return {
         t("mon.col.district"): st.column_config.LinkColumn(
             t("mon.col.district"), display_text=r"#(.+)$", pinned=True, help=t("mon.open_scorecard")
         ),
     }
-    return shown, data, config
 
 
 def page_of(items: list, *, param: str = "page", label: str | None = None) -> list:

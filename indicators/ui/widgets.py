@@ -120,9 +120,9 @@ def status_summary(counts: Mapping[str, int], names, districts: int | None = Non
     total = sum(counts.values())
     parts = [f"{names.status(s)} **{n}**" for s, n in counts.items() if n]
     head = (
-        language.t("mon.summary.count", count=total)
+        names.t("mon.summary.count", count=total)
         if districts is None
-        else language.t("mon.summary.count_all", count=total, districts=districts)
+        else names.t("mon.summary.count_all", count=total, districts=districts)
     )
     return f"{head}: " + " · ".join(parts) if parts else head
 
