@@ -3,7 +3,6 @@ the share of each sector, per resident if asked, and the comparison with the cit
 
 import streamlit as st
 
-from indicators import charts
 from indicators.ui import data, emission_parts, filters, language, session, widgets
 
 SECTORS = emission_parts.SECTORS
@@ -38,48 +37,18 @@ district = filters.select(
 st.header(names.district(district))
 widgets.synthetic_badge(names.synthetic_district(district))
 
-sectors = data.sector_emissions(version, district, pending)
-widgets.notes(
-    synthetic=bool(sectors["synthetic"].any()), pending=pending and bool(sectors["pending"].any())
-)
-if sectors.empty:
+found = emission_parts.view(version, district, pending, per_resident, names.lang)
+widgets.notes(synthetic=found.synthetic, pending=found.pending)
+if found.stack is None:
     widgets.empty(t("mon.empty.emissions", district=names.district(district)))
 else:
-    frame, unit = emission_parts.per_year(sectors, names, per_resident=per_resident)
-    provisional = emission_parts.provisional(sectors, names)
-    title = (
-        "mon.emissions.stack_title_per_resident" if per_resident else "mon.emissions.stack_title"
-    )
-    widgets.chart(
-        charts.bars_by_year(
-            frame,
-            title=t(title, district=names.district(district)),
-            x_title=t("mon.col.year"),
-            y_title=charts.with_unit(t("mon.col.emissions"), unit),
-            lang=names.lang,
-            stacked=True,
-            marked_years={year: t("mon.provisional.short") for year in provisional},
-        ),
-        key="emissions_stack_chart",
-    )
-    for line in provisional.values():
+    widgets.chart(found.stack, key="emissions_stack_chart")
+    for line in found.provisional:
         st.caption(f":material/hourglass_empty: {line}")
-    emission_parts.missing_residents(sectors, names, district, per_resident=per_resident)
-    shown, rows = emission_parts.table(sectors, names, per_resident=per_resident)
-    widgets.table(shown, name=f"emissions-{district}", key="emissions_table", data=rows)
-
-    latest = emission_parts.latest_whole_year(sectors)  # a provisional year's shares mislead
-    share = emission_parts.shares(sectors, names, latest)
-    widgets.chart(
-        charts.shares(
-            share,
-            title=t("mon.emissions.share_title", district=names.district(district), year=latest),
-            x_title=t("mon.col.share"),
-            y_title=t("mon.col.sector"),
-            lang=names.lang,
-        ),
-        key="emissions_share_chart",
-    )
+    if found.missing_residents:
+        widgets.empty(found.missing_residents)
+    widgets.table(found.shown, name=f"emissions-{district}", key="emissions_table", data=found.rows)
+    widgets.chart(found.share, key="emissions_share_chart")
 
 st.subheader(t("mon.emissions.city_average"))
 emission_parts.city_average(
