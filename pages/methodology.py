@@ -8,8 +8,6 @@ from indicators.ui import data, filters, language, methodology_parts
 SECTIONS = ("method", "indicators", "sources")
 
 version = data.version()
-indicators = data.indicators(version)
-themes = data.themes(version)
 districts = data.districts(version)
 names = data.names(version, language.current())
 t = names.t  # the language of this run, also inside format functions
@@ -24,6 +22,6 @@ section = filters.choice(
 if section == "method":
     st.markdown(methodology_parts.method_text(language.current()))
 elif section == "indicators":
-    methodology_parts.catalog(indicators, themes, names)
+    methodology_parts.catalog(version, names)
 else:
     methodology_parts.sources(data.data_sources(version), districts, names)

@@ -13,6 +13,7 @@ from indicators.ui import data, filters, language, widgets
 from indicators.ui.names import Names
 
 PAGE_SIZE = 50
+BY_NAME = "name"  # the comparison's order by district name (else by status on an indicator)
 
 
 def sparklines(series: pd.DataFrame, indicators: pd.DataFrame) -> dict[str, list[float]]:
@@ -325,3 +326,46 @@ def status_matrix(
         ["district", "indicator", "status", "period", "value", "unit", "target", "comparator"]
     ].assign(status_text=lambda f: [names.status(s) for s in f["status"]])
     return pd.DataFrame(shown), data.reset_index(drop=True), config
+
+
+@data.built_once()
+def compare_order(
+    version: data.Version, ids: tuple[str, ...], sort: str, pending: bool, lang: str
+) -> tuple[str, ...]:
+    """The districts to compare in order: by name in this language, or by status on the
+    indicator `sort`, best first, districts without it last."""
+    names = data.names(version, lang)
+    if sort == BY_NAME:
+        return tuple(sorted(ids, key=names.district))
+    ranked = data.scorecard(version, None, (sort,), pending)
+    order = {status: n for n, status in enumerate(progress.STATUS_ORDER)}
+    ranked = ranked.assign(rank=ranked["status"].map(order)).sort_values(
+        ["rank", "score"], ascending=[True, False]
+    )
+    known = set(ids)
+    first = [d for d in ranked["district"] if d in known]
+    ranked_ids = set(first)
+    return tuple(first + [d for d in ids if d not in ranked_ids])
+
+
+class CompareView(NamedTuple):
+    shown: pd.DataFrame
+    rows: pd.DataFrame
+    config: dict
+    synthetic: bool
+    pending: bool
+
+
+@data.built_once()
+def compare_view(
+    version: data.Version, page: tuple[str, ...], keys: tuple[str, ...], pending: bool, lang: str
+) -> CompareView:
+    """The status matrix of a page of districts on a theme's indicators."""
+    names = data.names(version, lang)
+    card = data.scorecard(version, page, keys, pending)
+    with_data = set(card["indicator"])
+    columns = [k for k in keys if k in with_data]
+    shown, rows, config = status_matrix(list(page), columns, card, names)
+    return CompareView(
+        shown, rows, config, bool(card["synthetic"].any()), pending and bool(card["pending"].any())
+    )

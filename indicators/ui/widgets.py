@@ -30,7 +30,9 @@ def download(frame: pd.DataFrame, name: str, *, key: str) -> None:
     lang = language.current()
     sep, decimal = (";", ",") if lang in ("fi", "sv") else (",", ".")
     file = _slug(name)
-    data = frame.copy()
+    # no copy: the frame is often a cached one shared by every session (data.built_once), and
+    # nothing changes it; a copy per session and run would only cost memory
+    data = frame
     csv, xlsx = exports.CsvExport(sep=sep, decimal=decimal), exports.XlsxExport(sheet_name=file)
     row = st.container(horizontal=True, gap="small")
     row.download_button(
