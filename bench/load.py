@@ -423,5 +423,11 @@ def main() -> None:
     print(_load(), flush=True)
 
 
+def _stop(signum, frame) -> None:
+    """SIGTERM ends the run like Ctrl-C: the servers it started are stopped on the way out."""
+    raise KeyboardInterrupt
+
+
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, _stop)
     main()

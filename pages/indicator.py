@@ -46,35 +46,24 @@ with_target = set(
         (targets["indicator"] == key) & targets["district_id"].isin(reporting), "district_id"
     ]
 )
-chosen_col, year_col = st.columns([3, 1])
 chosen = filters.multiselect(
     t("mon.indicator.districts"),
     with_data,
     param="district",
     default=[d for d in with_data if d in with_target][:1] or with_data[:1],
     format_func=names.district,
-    container=chosen_col,
 )
 # the chosen districts in full; every district only in the year compared (small at any scale)
 series = data.district_figures(version, tuple(chosen), (key,), pending, False)
 card = data.scorecard(version, tuple(chosen), (key,), pending)
 own_years = series.loc[series["series"] == "", "year"]
 years = data.indicator_years(version, key, pending)
-year = filters.select(
-    t("mon.indicator.compare_year"),
-    years,
-    param="year",
-    default=int(own_years.max()) if len(own_years) else years[0],
-    container=year_col,
-)
-that_year = data.district_figures(version, None, (key,), pending, False, year)
+latest = int(own_years.max()) if len(own_years) else years[0]
 
 st.header(names.indicator(key))
 shown = series[series["district"].isin(chosen)]
-widgets.notes(
-    synthetic=bool(shown["synthetic"].any()),
-    pending=pending and bool(shown["pending"].any() or that_year["pending"].any()),
-)
+pending_shown = pending and bool(shown["pending"].any())
+widgets.notes(synthetic=bool(shown["synthetic"].any()), pending=pending_shown)
 main, side = st.columns([3, 1], gap="large")
 with side:
     st.subheader(t("mon.indicator.about"))
@@ -86,10 +75,10 @@ with main:  # charts and tables built once per data version, selection and langu
     if chosen:
         section = indicator_parts.series_section(version, key, tuple(chosen), pending, names.lang)
         indicator_parts.draw(section, "indicator_series")
-    section = indicator_parts.comparison_section(
-        version, key, year, tuple(chosen), pending, names.lang
+    # its year picker reruns only this part of the screen (a fragment)
+    indicator_parts.comparison_of_year(
+        version, key, years, latest, tuple(chosen), pending, pending_shown, names.lang
     )
-    indicator_parts.draw(section, "indicator_comparison")
     if chosen:
         focus = chosen[0]
         if len(chosen) > 1:

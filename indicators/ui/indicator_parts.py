@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from indicators import charts, scorecard, trajectory
-from indicators.ui import data, widgets
+from indicators.ui import data, filters, widgets
 from indicators.ui.names import Names
 
 MAX_BARS = 40
@@ -61,6 +61,30 @@ def comparison_section(
     that_year = data.district_figures(version, None, (key,), pending, False, year)
     targets = data.targets(version)
     return comparison(that_year, targets, year, list(chosen), names, names.info(key))
+
+
+@st.fragment
+def comparison_of_year(
+    version: data.Version,
+    key: str,
+    years: list[int],
+    default: int,
+    chosen: tuple[str, ...],
+    pending: bool,
+    pending_said: bool,
+    lang: str,
+) -> None:
+    """All districts in one year, with the year's picker (bound to ?year=): picking a year
+    reruns only this fragment, not the rest of the screen. Pending figures of that year are
+    said here when the screen above has not said so already."""
+    names = data.names(version, lang)
+    year = filters.select(
+        names.t("mon.indicator.compare_year"), years, param="year", default=default
+    )
+    if pending and not pending_said:
+        that_year = data.district_figures(version, None, (key,), pending, False, year)
+        widgets.notes(pending=bool(that_year["pending"].any()))
+    draw(comparison_section(version, key, year, chosen, pending, lang), "indicator_comparison")
 
 
 @data.built_once()
