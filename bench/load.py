@@ -343,6 +343,25 @@ async def soak(srv: Server, pool: list[View], runs: int, viewers: int = 8) -> li
     return samples
 
 
+async def per_session(srv: Server, pool: list[View], sessions: int = 100) -> tuple[float, float]:
+    """(RSS before, RSS after) `sessions` sessions have each shown a page and stay open: what an
+    open session costs the server, beyond the pages it shares with every other session."""
+    kinds = by_kind(pool)
+    rng = random.Random(5)
+    before = srv.rss
+    opened = []
+    try:
+        for _ in range(sessions):
+            session = await stclient.open_session(srv.url)
+            opened.append(session)
+            view = rng.choice(rng.choice(list(kinds.values())))
+            await session.run(view.page, view.query)
+        return before, srv.rss
+    finally:
+        for session in opened:
+            await session.ws.close()
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -395,6 +414,11 @@ def main() -> None:
             print(f"{'runs':>7} {'RSS MB':>8}")
             for runs, rss in samples:
                 print(f"{runs:>7} {rss:8.1f}")
+            before, after = asyncio.run(per_session(srv, pool))
+            print(
+                f"100 open sessions that each showed a page: RSS {before:.0f} -> {after:.0f} MB, "
+                f"{(after - before) / 100 * 1024:.0f} kB a session"
+            )
             print(_load())
             return
         print(f"RSS after warm-up {srv.rss:.0f} MB\n{HEADER}", flush=True)
