@@ -7,6 +7,7 @@ definition, unit, source and how each status was worked out; the exact numbers u
 
 import streamlit as st
 
+from indicators import text
 from indicators.ui import data, filters, indicator_parts, language, session, widgets
 
 version = data.version()
@@ -35,7 +36,7 @@ reporting = set(data.districts_reporting(version, (key,), pending))
 with_data = [d for d in data.districts(version)["id"] if d in reporting]
 
 if not with_data:
-    st.header(names.indicator(key))
+    st.header(text.md(names.indicator(key)))
     widgets.empty(t("mon.empty.indicator"))
     indicator_parts.about(names, info)
     st.stop()
@@ -60,7 +61,7 @@ own_years = series.loc[series["series"] == "", "year"]
 years = data.indicator_years(version, key, pending)
 latest = int(own_years.max()) if len(own_years) else years[0]
 
-st.header(names.indicator(key))
+st.header(text.md(names.indicator(key)))
 shown = series[series["district"].isin(chosen)]
 pending_shown = pending and bool(shown["pending"].any())
 widgets.notes(synthetic=bool(shown["synthetic"].any()), pending=pending_shown)
@@ -82,7 +83,7 @@ with main:  # charts and tables built once per data version, selection and langu
     if chosen:
         focus = chosen[0]
         if len(chosen) > 1:
-            st.caption(t("mon.indicator.focus", district=names.district(focus)))
+            st.caption(t("mon.indicator.focus", district=text.md(names.district(focus))))
         ratio, split = indicator_parts.parts_sections(version, key, focus, pending, names.lang)
         indicator_parts.draw(ratio, "indicator_ratio")
         indicator_parts.draw(split, "indicator_breakdown")

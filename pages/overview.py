@@ -6,6 +6,7 @@ trend line, each linking to the indicator page. All districts: each district's s
 
 import streamlit as st
 
+from indicators import text
 from indicators.ui import data, filters, language, scorecards, session, widgets
 
 version = data.version()
@@ -38,27 +39,27 @@ if district == filters.ALL:
         name="districts-status",
         key="districts_table",
         data=view.rows,
-        column_config=scorecards.districts_config(names),
+        column_config=view.config,
     )
     widgets.notes(synthetic=view.synthetic, pending=pending)
     st.stop()
 
 info = names.district_row(district)
-st.header(names.district(district))
+st.header(text.md(names.district(district)))
 widgets.synthetic_badge(bool(info.get("synthetic")))
-about = [info.get("city"), t(f"mon.kind.{info.get('kind', 'district')}")]
-if info.get("source_url") and isinstance(info["source_url"], str):
-    about.append(f"[{t('mon.source')}]({info['source_url']})")
-st.caption(" · ".join(str(a) for a in about if a))
+about = [text.md(info.get("city")), text.md(t(f"mon.kind.{info.get('kind', 'district')}"))]
+if text.safe_url(info.get("source_url")):
+    about.append(text.link(t("mon.source"), info["source_url"]))
+st.caption(" · ".join(a for a in about if a))
 
 view = scorecards.district_view(version, district, pending, names.lang)
 if view is None:
-    widgets.empty(t("mon.empty.district", district=names.district(district)))
+    widgets.empty(t("mon.empty.district", district=text.md(names.district(district))))
     st.stop()
 
 st.markdown(view.summary)
 widgets.notes(synthetic=view.synthetic, pending=view.pending)
-scorecards.district_scorecard(view.sections)
+scorecards.district_scorecard(view.sections, names, district)
 
 st.subheader(t("mon.overview.table"))
 widgets.table(view.shown, name=f"scorecard-{district}", key="scorecard_table", data=view.rows)

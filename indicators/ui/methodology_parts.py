@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from indicators import i18n
+from indicators import i18n, text
+from indicators.reporting import plausibility
 from indicators.ui import data, widgets
 from indicators.ui.names import Names
 
@@ -24,6 +25,12 @@ def method_text(lang: str) -> str:
     if not path.exists():
         path = DOCS / "methodology.md"
     return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+def plausibility_text(lang: str) -> str:
+    """How uploads are checked for plausibility, with the thresholds in use (the same
+    constants the checks use, so the text cannot drift from them)."""
+    return plausibility.method_text(i18n.normalise(lang))
 
 
 @data.built_once(max_entries=16)
@@ -55,7 +62,7 @@ def catalog_tables(version: data.Version, lang: str) -> list[tuple[str, str, pd.
                 "URL": part["source_url"],
             }
         )
-        tables.append((theme, f"{names.theme(theme)} ({len(part)})", shown))
+        tables.append((theme, f"{text.md(names.theme(theme))} ({len(part)})", shown))
     return tables
 
 
@@ -94,10 +101,11 @@ def sources(found: pd.DataFrame, districts: pd.DataFrame, names: Names) -> None:
     st.dataframe(
         pd.DataFrame(
             {
-                t("mon.col.district"): real["name"],
+                t("mon.col.district"): [names.district(d) for d in real["id"]],
                 t("mon.col.city"): real["city"],
                 t("mon.col.kind"): [t(f"mon.kind.{k}") for k in real["kind"]],
-                t("mon.col.source"): real["source_url"],
+                # a link only to a web address (never javascript: or data:)
+                t("mon.col.source"): [text.safe_url(u) for u in real["source_url"]],
             }
         ),
         hide_index=True,
@@ -107,7 +115,7 @@ def sources(found: pd.DataFrame, districts: pd.DataFrame, names: Names) -> None:
     published = found[~found["synthetic"].astype(bool)]
     shown = pd.DataFrame(
         {
-            t("mon.col.district"): published["district_name"],
+            t("mon.col.district"): [names.district(d) for d in published["district"]],
             t("mon.col.indicator"): [names.indicator(k) for k in published["indicator"]],
             t("mon.col.source"): published["source"],
             t("mon.col.first_year"): published["first_year"].astype(str),

@@ -8,12 +8,15 @@ from typing import NamedTuple
 import pandas as pd
 import streamlit as st
 
-from indicators import i18n, progress, scorecard
+from indicators import i18n, progress, scorecard, text
 from indicators.ui import data, filters, language, widgets
 from indicators.ui.names import Names
 
 PAGE_SIZE = 50
 BY_NAME = "name"  # the comparison's order by district name (else by status on an indicator)
+# pixel widths of the all-districts table's first two columns (the name, every status): they
+# fit a 390 px phone side by side, so no status is scrolled out of sight
+PHONE_COLUMNS = (160, 150)
 
 
 def sparklines(series: pd.DataFrame, indicators: pd.DataFrame) -> dict[str, list[float]]:
@@ -37,73 +40,82 @@ def provisional_years(series: pd.DataFrame, names: Names) -> dict[str, str]:
     return {key: names.provisional(rows) for key, rows in waiting.groupby("indicator")}
 
 
-class Card(NamedTuple):
-    """One indicator's card, every text ready for the language (built once, drawn per run)."""
-
-    label: str
-    value: str
-    line: list[float] | None
-    help: str | None
-    status: str
-    facts: str
-    link: dict[str, str]
+# a card's value longer than this is cut by st.metric on a third of the page: the unit then
+# goes on a line of its own under the number
+CARD_VALUE_CHARS = 16
 
 
-def card_of(
+def card_value(row: dict, names: Names, unit: str) -> tuple[str, str | None]:
+    """(the card's big value, the unit's line under it when it would not fit beside it)."""
+    breakdowns = len(row.get("breakdowns") or [])
+    if breakdowns and names.missing(row.get("value")):
+        return names.count("public.card.breakdowns", breakdowns), None
+    value = names.quantity(row.get("value"), unit)
+    if len(value) <= CARD_VALUE_CHARS or names.missing(row.get("value")):
+        return value, None
+    return names.number(row.get("value")), names.unit_name(unit)
+
+
+def card_facts(row: dict, names: Names, unit: str, provisional: str | None = None) -> list[str]:
+    """The card's small print, each a markdown piece with data escaped (indicators.text)."""
+    period = row.get("period")
+    period = row.get("year") if names.missing(period) or not period else period
+    facts = [text.md(language.t("mon.card.period", period=period))]
+    if row.get("context"):
+        facts.append(text.md(names.t("public.context.card")))
+    elif names.missing(row.get("target")):
+        facts.append(text.md(names.t("mon.no_target")))
+    else:
+        target = names.target({**row, "unit": unit})
+        facts.append(text.md(language.t("mon.card.target", target=target)))
+    if not row.get("context") and not names.missing(row.get("gap")):
+        facts.append(text.md(names.gap({**row, "unit": unit})))
+    if row.get("pending"):
+        facts.append(f":material/hourglass_top: {text.md(language.t('mon.pending.marker'))}")
+    if provisional:
+        facts.append(f":material/hourglass_empty: {text.md(provisional)}")
+    if row.get("synthetic"):
+        facts.append(f":material/science: {text.md(language.t('mon.synthetic'))}")
+    return facts
+
+
+def indicator_card(
     row: dict, line: list[float], names: Names, district: str, provisional: str | None = None
-) -> Card:
+) -> None:
     key = row["indicator"]
     unit = row.get("unit") or names.unit(key)
-    if len(row.get("breakdowns") or []) and names.missing(row.get("value")):
-        value = names.t("mon.card.breakdowns", count=len(row["breakdowns"]))
-    else:
-        value = names.quantity(row.get("value"), unit)
-    facts = [
-        names.t("mon.card.period", period=row.get("period") or row.get("year")),
-        names.t("mon.no_target")
-        if names.missing(row.get("target"))
-        else names.t("mon.card.target", target=names.target({**row, "unit": unit})),
-    ]
-    if not names.missing(row.get("gap")):
-        facts.append(names.gap({**row, "unit": unit}))
-    if row.get("pending"):
-        facts.append(f":material/hourglass_top: {names.t('mon.pending.marker')}")
-    if provisional:
-        facts.append(f":material/hourglass_empty: {provisional}")
-    if row.get("synthetic"):
-        facts.append(f":material/science: {names.t('mon.synthetic')}")
-    return Card(
-        label=names.indicator(key),
-        value=value,
-        line=line if len(line) > 1 else None,
-        help=names.definition(key) or None,
-        status=f"**{names.status(row['status'])}**",
-        facts=" · ".join(facts),
-        link=filters.link_params(indicator=key, district=district),
-    )
-
-
-def indicator_card(card: Card) -> None:
     with st.container(border=True):
-        st.metric(card.label, card.value, chart_data=card.line, chart_type="line", help=card.help)
-        st.markdown(card.status)
-        st.caption(card.facts)
+        value, unit_line = card_value(row, names, unit)
+        st.metric(
+            text.md(names.indicator(key)),
+            value,
+            chart_data=line if len(line) > 1 else None,
+            chart_type="line",
+            help=names.definition(key) or None,
+        )
+        if unit_line:
+            st.caption(text.md(unit_line))
+        st.markdown(f"**{text.md(names.row_status(row))}**")
+        st.caption(" · ".join(card_facts(row, names, unit, provisional)))
         st.page_link(
             "pages/indicator.py",
             label=language.t("mon.card.open"),
             icon=":material/show_chart:",
-            query_params=card.link,
+            query_params=filters.link_params(indicator=key, district=district),
         )
 
 
-def theme_cards(
+# a card as built once: its scorecard row, its sparkline, its provisional line (or None)
+CardData = tuple[dict, list[float], str | None]
+
+
+def theme_sections(
     card: pd.DataFrame,
     series: pd.DataFrame,
     indicators: pd.DataFrame,
     themes: pd.DataFrame,
     names: Names,
-    district: str,
-) -> list[tuple[str, str, list[Card]]]:
+) -> list[tuple[str, str, list[CardData]]]:
     """(theme name, status summary, cards) theme by theme, a card per indicator with data, in
     the catalog's order."""
     lines = sparklines(series, indicators)
@@ -118,24 +130,23 @@ def theme_cards(
             continue
         counts = scorecard.counts(r["status"] for r in in_theme)
         cards = [
-            card_of(
-                r, lines.get(r["indicator"], []), names, district, provisional.get(r["indicator"])
-            )
-            for r in in_theme
+            (r, lines.get(r["indicator"], []), provisional.get(r["indicator"])) for r in in_theme
         ]
         sections.append((names.theme(theme), widgets.status_summary(counts, names), cards))
     return sections
 
 
-def district_scorecard(sections: list[tuple[str, str, list[Card]]]) -> None:
+def district_scorecard(
+    sections: list[tuple[str, str, list[CardData]]], names: Names, district: str
+) -> None:
     """Theme by theme, three cards a row."""
     for theme, summary, cards in sections:
-        st.subheader(theme)
+        st.subheader(text.md(theme))
         st.caption(summary)
         columns = st.columns(3)
-        for n, card in enumerate(cards):
+        for n, (row, line, provisional) in enumerate(cards):
             with columns[n % 3]:
-                indicator_card(card)
+                indicator_card(row, line, names, district, provisional)
 
 
 class DistrictView(NamedTuple):
@@ -145,7 +156,7 @@ class DistrictView(NamedTuple):
     summary: str
     synthetic: bool
     pending: bool
-    sections: list[tuple[str, str, list[Card]]]
+    sections: list[tuple[str, str, list[CardData]]]
     shown: pd.DataFrame
     rows: pd.DataFrame
 
@@ -164,7 +175,7 @@ def district_view(version: data.Version, district: str, pending: bool, lang: str
         summary=widgets.status_summary(scorecard.counts(card["status"]), names),
         synthetic=bool(card["synthetic"].any()),
         pending=pending and bool(card["pending"].any()),
-        sections=theme_cards(card, series, indicators, themes, names, district),
+        sections=theme_sections(card, series, indicators, themes, names),
         shown=shown,
         rows=rows,
     )
@@ -177,6 +188,7 @@ class DistrictsView(NamedTuple):
     synthetic: bool
     shown: pd.DataFrame
     rows: pd.DataFrame
+    config: dict
 
 
 @data.built_once()
@@ -185,12 +197,13 @@ def districts_view(version: data.Version, ids: tuple[str, ...], pending: bool, l
     districts = data.districts(version).set_index("id", drop=False).loc[list(ids)]
     card = data.scorecard(version, ids, None, pending)
     counts = scorecard.counts(card["status"])
-    shown, rows = districts_table(districts, card, names)
+    shown, rows, config = districts_table(districts, card, names)
     return DistrictsView(
         summary=widgets.status_summary(counts, names, districts=len(districts)),
         synthetic=bool(districts["synthetic"].any()),
         shown=shown,
         rows=rows,
+        config=config,
     )
 
 
@@ -199,7 +212,7 @@ def scorecard_table(card: pd.DataFrame, names: Names) -> tuple[pd.DataFrame, pd.
     t = names.t
     data = card.assign(
         indicator_name=[names.indicator(k) for k in card["indicator"]],
-        status_text=[names.status(s) for s in card["status"]],
+        status_text=[names.row_status(r) for r in card.to_dict("records")],
     )[
         [
             "district",
@@ -226,7 +239,9 @@ def scorecard_table(card: pd.DataFrame, names: Names) -> tuple[pd.DataFrame, pd.
             t("mon.col.period"): data["period"],
             t("mon.col.value"): [names.exact(v) for v in data["value"]],
             t("mon.col.unit"): [names.unit_name(u) for u in data["unit"]],
-            t("mon.col.target"): [names.target(r) for r in card.to_dict("records")],
+            t("mon.col.target"): [
+                "–" if r.get("context") else names.target(r) for r in card.to_dict("records")
+            ],
             t("mon.col.gap"): [names.gap(r) for r in card.to_dict("records")],
             t("mon.col.status"): data["status_text"],
             t("mon.col.pending"): names.flags(data["pending"], "pending"),
@@ -238,9 +253,9 @@ def scorecard_table(card: pd.DataFrame, names: Names) -> tuple[pd.DataFrame, pd.
 
 def districts_table(
     districts: pd.DataFrame, card: pd.DataFrame, names: Names
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(shown, data): each district with how many indicators have each status and a link to
-    its scorecard (districts_config makes the link readable)."""
+) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """(shown, data, column_config): each district with how many indicators have each status
+    and a link to its scorecard."""
     t = names.t
     counts = (
         card.groupby(["district", "status"]).size().unstack(fill_value=0)
@@ -251,13 +266,21 @@ def districts_table(
     counts = counts.astype(int)
     data = districts[["id", "name", "city", "kind", "synthetic"]].reset_index(drop=True)
     data = pd.concat([data, counts.reset_index(drop=True)], axis=1)
-    data["indicators"] = counts.sum(axis=1).to_numpy()
+    # every indicator with figures, context ones (no status) included
+    with_data = card.groupby("district").size() if not card.empty else pd.Series(dtype=int)
+    data["indicators"] = with_data.reindex(districts["id"]).fillna(0).astype(int).to_numpy()
     shown = pd.DataFrame(
         {
             # the district's name is the link to its scorecard (kept in the link's #fragment)
             t("mon.col.district"): [
-                f"{filters.href('overview', district=d)}#{name}"
-                for d, name in zip(data["id"], data["name"], strict=True)
+                f"{filters.href('overview', district=d)}#{names.district(d)}" for d in data["id"]
+            ],
+            # every status in one narrow column, so a phone shows them beside the name
+            t("public.col.statuses"): [
+                " ".join(
+                    f"{progress.STATUS_ICONS[s]}{row[s]}" for s in progress.STATUS_ORDER if row[s]
+                )
+                for row in data.to_dict("records")
             ],
             t("mon.col.city"): data["city"],
             t("mon.col.indicators"): data["indicators"],
@@ -265,16 +288,19 @@ def districts_table(
             t("mon.col.synthetic"): names.flags(data["synthetic"], "synthetic"),
         }
     )
-    return shown, data
-
-
-def districts_config(names: Names) -> dict:
-    t = names.t
-    return {
+    config = {
         t("mon.col.district"): st.column_config.LinkColumn(
-            t("mon.col.district"), display_text=r"#(.+)$", pinned=True, help=t("mon.open_scorecard")
+            t("mon.col.district"),
+            display_text=r"#(.+)$",
+            pinned=True,
+            help=t("mon.open_scorecard"),
+            width=PHONE_COLUMNS[0],
+        ),
+        t("public.col.statuses"): st.column_config.TextColumn(
+            help=widgets.legend(names), width=PHONE_COLUMNS[1]
         ),
     }
+    return shown, data, config
 
 
 def page_of(items: list, *, param: str = "page", label: str | None = None) -> list:
@@ -308,15 +334,17 @@ def status_matrix(
     """(shown, data, column_config): districts x indicators; each cell the status word and icon,
     linking to that indicator and district (the word is the link's text, kept in its #fragment)."""
     t = names.t
-    status_of = {(r["district"], r["indicator"]): r["status"] for r in card.to_dict("records")}
+    status_of = {
+        (r["district"], r["indicator"]): names.row_status(r) for r in card.to_dict("records")
+    }
     shown = {t("mon.col.district"): [names.district(d) for d in district_ids]}
     config: dict = {t("mon.col.district"): st.column_config.TextColumn(pinned=True)}
     for key in keys:
         column = names.indicator(key)
         shown[column] = [
-            f"{filters.href('indicator', indicator=key, district=d)}#{names.status(status_of[d, key])}"
+            f"{filters.href('indicator', indicator=key, district=d)}#{status_of[d, key]}"
             if (d, key) in status_of
-            else None
+            else ""  # no figures: an empty cell (a None would read "None")
             for d in district_ids
         ]
         config[column] = st.column_config.LinkColumn(
@@ -324,7 +352,7 @@ def status_matrix(
         )
     data = card[card["district"].isin(district_ids) & card["indicator"].isin(keys)][
         ["district", "indicator", "status", "period", "value", "unit", "target", "comparator"]
-    ].assign(status_text=lambda f: [names.status(s) for s in f["status"]])
+    ].assign(status_text=lambda f: [names.row_status(r) for r in f.to_dict("records")])
     return pd.DataFrame(shown), data.reset_index(drop=True), config
 
 
