@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 DB     ?= data/indicators.duckdb
 PORT   ?= 8501
 
-.PHONY: run test fmt lint db clean-db bench
+.PHONY: run test fmt lint db clean-db bench bench-memory
 
 $(VENV)/.app: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,10 +38,16 @@ SCALE := bench/out/scale.duckdb
 $(SCALE): | $(VENV)/.dev
 	$(PY) bench/build_scale.py
 
-# the numbers in the closing notes: pages on the scale database, then the ingest ratio
+# the numbers in the closing notes: pages on the scale database, the ingest ratio, then
+# viewers on a served app (bench/load.py: about 6 minutes on an idle two-core machine)
 bench: $(VENV)/.dev $(SCALE)
 	INDICATORS_DB=$(SCALE) $(PY) bench/pages.py --repeat 5
 	$(PY) bench/ingest.py
+	$(PY) bench/load.py
+
+# the app's memory over thousands of page runs (runner.postScriptGC, .streamlit/config.toml)
+bench-memory: $(VENV)/.dev $(SCALE)
+	$(PY) bench/load.py --soak 4000
 
 clean-db:
 	rm -f $(DB) $(DB).wal

@@ -139,6 +139,15 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
+def streamlit_command(port: int, *, address: str | None = None) -> list[str]:
+    """The app's server, as `make run` starts it (bench/load.py starts the same)."""
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py")]
+    command += ["--server.port", str(port), "--server.headless", "true"]
+    if address:
+        command += ["--server.address", address]
+    return command
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8501, help="the app's port")
@@ -147,17 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     app_url = f"http://localhost:{args.port}"
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "dashboard.py"),
-        "--server.port",
-        str(args.port),
-        "--server.headless",
-        "true",
-    ]
+    command = streamlit_command(args.port)
     mock = None
     wrote = False
     try:

@@ -4,15 +4,12 @@ language), what each indicator means, and where every figure comes from."""
 import streamlit as st
 
 from indicators.ui import data, filters, language, methodology_parts
-from indicators.ui.names import Names
 
 SECTIONS = ("method", "indicators", "sources")
 
 version = data.version()
-indicators = data.indicators(version)
-themes = data.themes(version)
 districts = data.districts(version)
-names = Names(language.current(), indicators, districts, themes)
+names = data.names(version, language.current())
 t = names.t  # the language of this run, also inside format functions
 
 st.title(t("mon.methodology.title"))
@@ -26,6 +23,6 @@ if section == "method":
     st.markdown(methodology_parts.method_text(language.current()))
     st.markdown(methodology_parts.plausibility_text(language.current()))
 elif section == "indicators":
-    methodology_parts.catalog(indicators, themes, names)
+    methodology_parts.catalog(version, names)
 else:
     methodology_parts.sources(data.data_sources(version), districts, names)

@@ -7,11 +7,10 @@ import streamlit as st
 from indicators import access, text
 from indicators.reporting import compliance
 from indicators.ui import data, filters, language, project_parts, session, widgets
-from indicators.ui.names import Names
 
 version = data.version()
 actor = session.actor()
-names = Names(language.current(), data.indicators(version), data.districts(version))
+names = data.names(version, language.current())
 t = names.t  # the language of this run, also inside format functions
 
 st.title(t("mon.projects.title"))

@@ -9,6 +9,7 @@ the public and there is no log-in button.
 from __future__ import annotations
 
 import os
+from functools import cache
 
 import streamlit as st
 
@@ -17,9 +18,24 @@ from indicators.ui import data
 from indicators.ui.language import t
 
 
+@cache
+def _secrets_files() -> tuple[str, ...]:
+    return tuple(st.get_option("secrets.files"))
+
+
+def _secrets_exist() -> bool:
+    """Are there secrets to read? Asked before st.secrets, because without any secrets file
+    st.secrets looks for the files again under one process-wide lock and raises, on every
+    access: under load every session queued there (16 % of the server's time, bench/load.py
+    --profile). Secrets already read, or given by a test, answer at once."""
+    if getattr(st.secrets, "_secrets", None) is not None:
+        return True
+    return any(os.path.exists(path) for path in _secrets_files())
+
+
 def login_configured() -> bool:
     """True when log-in is possible here: an [auth] section and not a public instance."""
-    if store.public_mode():
+    if store.public_mode() or not _secrets_exist():
         return False
     try:
         return "auth" in st.secrets
