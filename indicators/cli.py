@@ -42,8 +42,8 @@ def _open(args, *, write: bool) -> duckdb.DuckDBPyConnection:
             "so this command cannot run here",
             3,
         )
-    path = Path(args.db) if args.db else store.db_path()
-    if not write and not path.exists():
+    path = store.db_path(args.db)
+    if not write and not store.database_exists(path):
         raise CliError(
             f"database {path} does not exist; create it with: python -m indicators init --demo"
         )
@@ -56,6 +56,8 @@ def _open(args, *, write: bool) -> duckdb.DuckDBPyConnection:
                 "use another --db"
             ) from None
         raise CliError(f"cannot open database {path}: {exc}") from None
+    except store.LakeError as exc:
+        raise CliError(str(exc)) from None
 
 
 # --------------------------------------------------------------------------- commands

@@ -2,6 +2,8 @@
 names below. Each submodule holds one concern:
 
 - connection: open, migrate, transactions that bump the data version, audit rows, query helpers
+- lake, lake_schema: the DuckLake backend (PostgreSQL catalog, write lock, snapshot version,
+  compaction) and its variant of the first migrations
 - effective: which observation counts (latest approved per key) and yearly district figures
 - reference: the catalog and named districts, organisations and projects
 - submissions, users: submissions with their observations and review; the user table
@@ -39,6 +41,7 @@ from .connection import (
     audit,
     connect,
     data_version,
+    database_exists,
     db_path,
     is_read_only,
     migrate,
@@ -49,6 +52,7 @@ from .connection import (
     transaction,
 )
 from .effective import effective_observations_sql
+from .lake import LakeError, compact
 from .ingest_checks import (
     INGEST_COLUMNS,
     ingest_district_rows,
@@ -109,6 +113,9 @@ __all__ = [
     "DEFAULT_DB",
     "ReadOnlyError",
     "db_path",
+    "database_exists",
+    "LakeError",
+    "compact",
     "public_mode",
     "schema_version",
     "migrate",
