@@ -118,12 +118,19 @@ def start(*, durable: bool = False, log: Path | None = None) -> Postgres:
     settings = ["-c", "listen_addresses=127.0.0.1", "-k", str(folder), "-p", str(port)]
     settings += ["-c", "max_connections=200"]
     if not durable:
-        settings += ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
-    out = open(log, "ab") if log else subprocess.DEVNULL
-    process = subprocess.Popen(
-        [str(binaries / "postgres"), "-D", str(data), *settings],
-        stdout=out, stderr=subprocess.STDOUT, cwd=folder, **drop,
-    )  # fmt: skip
+        settings += [
+            "-c",
+            "fsync=off",
+            "-c",
+            "synchronous_commit=off",
+            "-c",
+            "full_page_writes=off",
+        ]
+    with open(log or os.devnull, "ab") as out:  # the server keeps its own copy of the handle
+        process = subprocess.Popen(
+            [str(binaries / "postgres"), "-D", str(data), *settings],
+            stdout=out, stderr=subprocess.STDOUT, cwd=folder, **drop,
+        )  # fmt: skip
     server = Postgres(folder, port, process)
     _wait_ready(server)
     return server

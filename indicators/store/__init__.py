@@ -52,7 +52,6 @@ from .connection import (
     transaction,
 )
 from .effective import effective_observations_sql
-from .lake import LakeError, compact
 from .ingest_checks import (
     INGEST_COLUMNS,
     ingest_district_rows,
@@ -70,6 +69,7 @@ from .ingest_store import (
     ingest_synthetic_csv,
     template_rows,
 )
+from .lake import LakeError, compact
 from .monitoring import (
     data_sources,
     district_figures,
