@@ -70,6 +70,7 @@ class Postgres:
     folder: Path
     port: int
     process: subprocess.Popen
+    throwaway: bool = True  # stopped with an immediate shutdown (tests)
 
     def dsn(self, dbname: str = "postgres") -> str:
         return f"dbname={dbname} host=127.0.0.1 port={self.port} user={USER}"
@@ -89,7 +90,7 @@ class Postgres:
 
     def stop(self) -> None:
         if self.process.poll() is None:
-            self.process.send_signal(2)  # SIGINT: PostgreSQL's fast shutdown
+            self.process.send_signal(3 if self.throwaway else 2)  # SIGQUIT immediate, SIGINT fast
             try:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
@@ -131,7 +132,7 @@ def start(*, durable: bool = False, log: Path | None = None) -> Postgres:
             [str(binaries / "postgres"), "-D", str(data), *settings],
             stdout=out, stderr=subprocess.STDOUT, cwd=folder, **drop,
         )  # fmt: skip
-    server = Postgres(folder, port, process)
+    server = Postgres(folder, port, process, throwaway=not durable)
     _wait_ready(server)
     return server
 

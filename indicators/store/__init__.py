@@ -69,7 +69,7 @@ from .ingest_store import (
     ingest_synthetic_csv,
     template_rows,
 )
-from .lake import LakeError, compact
+from .lake import LakeError, compact, is_lake
 from .monitoring import (
     data_sources,
     district_figures,
@@ -116,6 +116,7 @@ __all__ = [
     "database_exists",
     "LakeError",
     "compact",
+    "is_lake",
     "public_mode",
     "schema_version",
     "migrate",

@@ -18,6 +18,7 @@ The extensions are LOADed from the files the pinned `duckdb-extension-ducklake` 
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import threading
@@ -213,20 +214,23 @@ def open_lake(target: str, *, read_only: bool) -> LakeConnection:
     raw = duckdb.connect(
         config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
     )
+    lock = WriteLock(dsn)
+    options = [f"DATA_PATH {_sql_text(path)}"] + (["READ_ONLY"] if read_only else [])
     try:
         for file in files:
             raw.execute(f"LOAD {_sql_text(str(file))}")
-        options = [f"DATA_PATH {_sql_text(path)}"]
-        if read_only:
-            options.append("READ_ONLY")
-        raw.execute(
-            f"ATTACH {_sql_text(PREFIX + 'postgres:' + dsn)} AS {CATALOG} ({', '.join(options)})"
-        )
+        # the first ATTACH of an empty catalog creates DuckLake's tables: one replica at a time
+        with contextlib.nullcontext() if read_only else lock.held():
+            raw.execute(
+                f"ATTACH {_sql_text(PREFIX + 'postgres:' + dsn)} AS {CATALOG}"
+                f" ({', '.join(options)})"
+            )
         raw.execute(f"USE {CATALOG}")
-    except duckdb.Error as exc:
+    except Exception as exc:
         raw.close()
+        lock.close()
         raise LakeError(f"cannot open the lake {target}: {exc}") from None
-    return LakeConnection(raw, Lake(target, path, read_only, WriteLock(dsn)), root=True)
+    return LakeConnection(raw, Lake(target, path, read_only, lock), root=True)
 
 
 def snapshot_id(con) -> int:
@@ -251,8 +255,8 @@ def compact(con) -> dict[str, int]:
 
 
 def _file_count(cur) -> int:
+    """Data files in the current snapshot (DuckLake's own catalog table)."""
     return cur.execute(
-        "SELECT count(*) FROM (SELECT table_name FROM duckdb_tables()"
-        f" WHERE database_name = '{CATALOG}') t,"
-        f" ducklake_list_files('{CATALOG}', t.table_name)"
+        f"SELECT count(*) FROM __ducklake_metadata_{CATALOG}.ducklake_data_file"
+        " WHERE end_snapshot IS NULL"
     ).fetchone()[0]
