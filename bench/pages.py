@@ -28,6 +28,8 @@ from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
 from streamlit.runtime.scriptrunner import script_runner  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from indicators import store  # noqa: E402
+
 OFFICIAL = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
     "cookie_secret": "bench",
@@ -126,7 +128,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     db = os.environ.get("INDICATORS_DB")
-    if not db or not Path(db).exists():
+    if not db or not store.database_exists(store.db_path(db)):
         sys.exit("set INDICATORS_DB to the scale database (bench/build_scale.py builds it)")
     script_runner._mpa_v1 = _through_dashboard
     print(f"database {db}; one script run per view (dashboard.py + page), seconds")
