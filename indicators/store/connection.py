@@ -18,7 +18,7 @@ import duckdb
 import pandas as pd
 
 from . import lake
-from .lake_schema import LAKE_VARIANTS, MIGRATION_TABLE
+from .lake_schema import MIGRATION_TABLE, for_lake
 
 DEFAULT_DB = Path(__file__).resolve().parents[2] / "data" / "indicators.duckdb"
 
@@ -177,7 +177,7 @@ def migrate(con: duckdb.DuckDBPyConnection, migrations=None) -> list[int]:
             if version in done:
                 continue
             if on_lake:
-                sql = LAKE_VARIANTS.get(version, sql)
+                sql = for_lake(version, sql)
             cur.execute("BEGIN TRANSACTION")
             try:
                 if sql.strip():

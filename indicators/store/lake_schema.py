@@ -8,6 +8,8 @@ that both backends run the same text; only these two needed a variant.
 
 from __future__ import annotations
 
+import re
+
 LAKE_VARIANTS: dict[int, str] = {
     1: """
         CREATE TABLE IF NOT EXISTS meta (key VARCHAR NOT NULL, value BIGINT NOT NULL);
@@ -87,3 +89,15 @@ MIGRATION_TABLE = (
     " version INTEGER NOT NULL, name VARCHAR NOT NULL,"
     " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
 )
+
+
+_BOOLEAN_DEFAULT = re.compile(r"\b(BOOLEAN\s+DEFAULT\s+)(TRUE|FALSE)\b", re.IGNORECASE)
+
+
+def for_lake(version: int, sql: str) -> str:
+    """The text a migration runs on a lake: its variant above, else its own text with boolean
+    defaults spelt as strings ('false'): DuckLake 1.5.5 refuses `ADD COLUMN ... DEFAULT false`
+    as "non-literal" but takes 'false', which DuckDB casts to the same value."""
+    if version in LAKE_VARIANTS:
+        return LAKE_VARIANTS[version]
+    return _BOOLEAN_DEFAULT.sub(lambda m: f"{m.group(1)}'{m.group(2).lower()}'", sql)
