@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from . import lake
+from .files import check_database_file
 from .lake_schema import MIGRATION_TABLE, for_lake
 
 DEFAULT_DB = Path(__file__).resolve().parents[2] / "data" / "indicators.duckdb"
@@ -223,6 +224,7 @@ def connect(
         else:
             migrate(con)
         return con
+    check_database_file(path, create=not read_only)
     if read_only:
         if not path.exists():
             raise FileNotFoundError(f"database {path} does not exist")
