@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 DB     ?= data/indicators.duckdb
 PORT   ?= 8501
 
-.PHONY: run test fmt lint db clean-db bench bench-memory
+.PHONY: run test fmt lint db clean-db bench bench-memory cluster bench-lake
 
 $(VENV)/.app: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -51,3 +51,8 @@ bench-memory: $(VENV)/.dev $(SCALE)
 
 clean-db:
 	rm -f $(DB) $(DB).wal
+
+# several replicas on one DuckLake: PostgreSQL (initdb in a temp folder), a lake, three app
+# replicas and nginx with sticky sessions when installed; Ctrl-C stops them all
+cluster: $(VENV)/.app
+	$(PY) -m indicators.cluster

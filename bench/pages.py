@@ -38,6 +38,8 @@ from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
 from streamlit.runtime.scriptrunner import script_runner  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from indicators import store  # noqa: E402
+
 OFFICIAL = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
     "cookie_secret": "bench",
@@ -178,7 +180,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     db = os.environ.get("INDICATORS_DB")
-    if not db or not Path(db).exists():
+    if not db or not store.database_exists(store.db_path(db)):
         sys.exit("set INDICATORS_DB to the scale database (bench/build_scale.py builds it)")
     script_runner._mpa_v1 = _through_dashboard
     server = served(Path(db), args.repeat)  # first: this process then holds the database

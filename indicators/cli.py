@@ -10,7 +10,6 @@ import argparse
 import json
 import sys
 import time
-from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -42,8 +41,8 @@ def _open(args, *, write: bool) -> duckdb.DuckDBPyConnection:
             "so this command cannot run here",
             3,
         )
-    path = Path(args.db) if args.db else store.db_path()
-    if not write and not path.exists():
+    path = store.db_path(args.db)
+    if not write and not store.database_exists(path):
         raise CliError(
             f"database {path} does not exist; create it with: python -m indicators init --demo"
         )
@@ -66,6 +65,8 @@ def _open(args, *, write: bool) -> duckdb.DuckDBPyConnection:
                 "use another --db"
             ) from None
         raise CliError(f"cannot open database {path}: {exc}") from None
+    except store.LakeError as exc:
+        raise CliError(str(exc)) from None
 
 
 # --------------------------------------------------------------------------- commands
@@ -331,7 +332,7 @@ def _load_extensions() -> None:
     """Import the modules that register CLI commands (each appends to EXTENSIONS once)."""
     import importlib
 
-    for name in ("indicators.reporting.cli", "indicators.publish"):
+    for name in ("indicators.reporting.cli", "indicators.publish", "indicators.lake_cli"):
         try:
             importlib.import_module(name)
         except ModuleNotFoundError as exc:

@@ -2,6 +2,8 @@
 names below. Each submodule holds one concern:
 
 - connection: open, migrate, transactions that bump the data version, audit rows, query helpers
+- lake, lake_schema: the DuckLake backend (PostgreSQL catalog, write lock, snapshot version,
+  compaction) and its variant of the first migrations
 - effective: which observation counts (latest approved per key) and yearly district figures
 - reference: the catalog and named districts, organisations and projects
 - submissions, users: submissions with their observations and review; the user table
@@ -39,6 +41,7 @@ from .connection import (
     audit,
     connect,
     data_version,
+    database_exists,
     db_path,
     is_read_only,
     migrate,
@@ -68,6 +71,7 @@ from .ingest_store import (
     ingest_synthetic_csv,
     template_rows,
 )
+from .lake import LakeError, compact, is_lake
 from .monitoring import (
     data_sources,
     district_figures,
@@ -114,6 +118,10 @@ __all__ = [
     "DEFAULT_DB",
     "ReadOnlyError",
     "db_path",
+    "database_exists",
+    "LakeError",
+    "compact",
+    "is_lake",
     "public_mode",
     "schema_version",
     "migrate",

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from .connection import audit, connect, query, scalar, transaction
+from .connection import audit, connect, next_id, query, scalar, transaction
 from .effective import PUBLIC_NOTE_SQL
 
 # ---- administration (access, targets, audit, publish)
@@ -190,10 +190,11 @@ def replace_targets(
             }
             audit(cur, actor, f"{kind}.change", f"target:{target_id}", {"changed": diff})
         for row in new_rows:
-            target_id = cur.execute(
-                f"INSERT INTO target ({', '.join(columns)}) VALUES ({placeholders}) RETURNING id",
-                [row[c] for c in columns],
-            ).fetchone()[0]
+            target_id = next_id(cur, "target")
+            cur.execute(
+                f"INSERT INTO target (id, {', '.join(columns)}) VALUES (?, {placeholders})",
+                [target_id, *(row[c] for c in columns)],
+            )
             audit(cur, actor, f"{kind}.add", f"target:{target_id}", {"after": row})
     return counts
 

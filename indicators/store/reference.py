@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from .admin import TARGET_COLUMNS
-from .connection import audit, transaction
+from .connection import audit, next_id, transaction
 
 # --------------------------------------------------------------------------- reference data
 
@@ -117,7 +117,10 @@ def _upsert(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> 
         return
     cur.register("incoming", frame)
     columns = ", ".join(frame.columns)
-    cur.execute(f"INSERT OR REPLACE INTO {table} ({columns}) SELECT {columns} FROM incoming")
+    # replace by delete + insert: DuckLake has no INSERT OR REPLACE (no primary keys)
+    key = frame.columns[0]
+    cur.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM incoming)")
+    cur.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming")
     cur.unregister("incoming")
 
 
@@ -159,8 +162,9 @@ def _insert_missing_targets(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame)
     cur.register("incoming_targets", frame)
     columns = ", ".join(frame.columns)
     cur.execute(
-        f"INSERT INTO target ({columns}) SELECT {columns} FROM incoming_targets i "
-        f"WHERE NOT EXISTS (SELECT 1 FROM target t WHERE {_TARGET_KEY})"
+        f"INSERT INTO target (id, {columns}) SELECT ? + row_number() OVER (), {columns}"
+        f" FROM incoming_targets i WHERE NOT EXISTS (SELECT 1 FROM target t WHERE {_TARGET_KEY})",
+        [next_id(cur, "target") - 1],
     )
     cur.unregister("incoming_targets")
     return len(frame)
