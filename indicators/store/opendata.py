@@ -7,6 +7,9 @@ million rows never become one DataFrame.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import duckdb
 import pandas as pd
 import pyarrow as pa
@@ -90,50 +93,64 @@ def api_figures(
     level='project', the project figures that count."""
     sql = _projects_sql() if level == "project" else _figures_sql()
     params = _params(districts, indicators, year_from, year_to, breakdown, after, limit)
-    return query(con, f"{sql} LIMIT $limit", params)
+    with con.cursor() as cur:
+        return to_frame(cur.execute(f"{sql} LIMIT $limit", params).arrow().read_all())
 
 
+_NULLABLE_INTEGERS = {
+    pa.int8(): pd.Int8Dtype(),
+    pa.int16(): pd.Int16Dtype(),
+    pa.int32(): pd.Int32Dtype(),
+    pa.int64(): pd.Int64Dtype(),
+}
+
+
+def to_frame(data: pa.Table | pa.RecordBatch) -> pd.DataFrame:
+    """Arrow -> DataFrame with nullable integers, so counts with gaps stay whole numbers (6,
+    not 6.0) in JSON and CSV."""
+    return data.to_pandas(types_mapper=_NULLABLE_INTEGERS.get)
+
+
+@contextmanager
 def api_figure_batches(
     con: duckdb.DuckDBPyConnection, *, level: str = "district", batch_rows: int = 50_000
-) -> pa.RecordBatchReader:
-    """Every approved figure of a level, as Arrow record batches (the data package's files).
-
-    The cursor stays open while the reader is read; the caller reads it to the end or closes it.
-    """
+) -> Iterator[pa.RecordBatchReader]:
+    """Every approved figure of a level, as Arrow record batches (the data package's files):
+    DuckDB hands over one batch at a time, so memory stays flat however many rows there are.
+    The cursor lives as long as the `with` block."""
     sql = _projects_sql() if level == "project" else _figures_sql()
     params = _params(None, None, None, None, None, None, None)
     params.pop("limit")
-    cur = con.cursor()
-    return cur.execute(sql, params).to_arrow_reader(batch_rows)
+    with con.cursor() as cur:
+        yield cur.execute(sql, params).to_arrow_reader(batch_rows)
 
 
-def api_table_batches(
-    con: duckdb.DuckDBPyConnection, sql: str, batch_rows: int = 50_000
-) -> pa.RecordBatchReader:
-    """A read of reference data (catalog, districts, targets) as record batches."""
-    cur = con.cursor()
-    return cur.execute(sql).to_arrow_reader(batch_rows)
-
-
-def api_districts_with_figures(
-    con: duckdb.DuckDBPyConnection, *, after: str | None = None, limit: int | None = None
-) -> list[str]:
-    """The districts with any approved figure, in id order, after `after`: the API walks a large
-    result district by district so that one page never aggregates every district."""
+def api_districts_with_figures(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The districts with any approved figure, in id order: the API walks a large result a few
+    districts at a time, so that one page never aggregates every district."""
     sql = """
         SELECT DISTINCT o.district_id FROM observation o JOIN submission s ON s.id = o.submission_id
-        WHERE s.status = 'approved' AND ($after IS NULL OR o.district_id >= $after)
-        ORDER BY 1 LIMIT $limit
+        WHERE s.status = 'approved' ORDER BY 1
     """
-    frame = query(con, sql, {"after": after, "limit": limit})
+    frame = query(con, sql)
     return frame["district_id"].tolist()
 
 
 def api_targets(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """District targets (project requirements are not published)."""
+    with con.cursor() as cur:
+        table = cur.execute(
+            "SELECT district_id AS district, indicator, breakdown, year, value, comparator,"
+            " baseline_year, baseline_value, source FROM target WHERE project_id IS NULL"
+            " ORDER BY district_id, indicator, breakdown, year"
+        ).arrow()
+        return to_frame(table.read_all())
+
+
+def api_last_modified(con: duckdb.DuckDBPyConnection):
+    """When the published figures last changed: the latest approval (None: nothing approved)."""
     return query(
         con,
-        "SELECT district_id AS district, indicator, breakdown, year, value, comparator,"
-        " baseline_year, baseline_value, source FROM target WHERE project_id IS NULL"
-        " ORDER BY district_id, indicator, breakdown, year",
-    )
+        "SELECT max(coalesce(reviewed_at, submitted_at)) AS at FROM submission"
+        " WHERE status = 'approved'",
+    )["at"].iloc[0]
