@@ -6,6 +6,13 @@ through the app's own cached connection, so it sees exactly what the public page
 import streamlit as st
 
 from indicators.opendata.routes import routes
-from indicators.ui import data
 
-app = st.App("dashboard.py", routes=routes(data.con))
+
+def connection():
+    # imported on the first request, once Streamlit's runtime (and its caches) exists
+    from indicators.ui import data
+
+    return data.con()
+
+
+app = st.App("dashboard.py", routes=routes(connection))

@@ -5,7 +5,8 @@
 2. writes `.streamlit/secrets.toml` with an `[auth]` section that points at it and a random
    cookie secret (git-ignored, marked as generated; a secrets.toml someone wrote by hand is never
    touched: then the app runs with that file as it is);
-3. runs Streamlit, and stops the provider (and removes the generated file) when Streamlit stops.
+3. runs Streamlit on app.py (the app and the open-data API under /api/v1/ on one port), and
+   stops the provider (and removes the generated file) when Streamlit stops.
 
 `--no-login` serves the public, read-only view without any provider.
 """
@@ -152,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         "-m",
         "streamlit",
         "run",
-        str(ROOT / "dashboard.py"),
+        str(ROOT / "app.py"),  # dashboard.py and the open-data API on one port
         "--server.port",
         str(args.port),
         "--server.headless",
@@ -176,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
         elif is_generated(SECRETS):
             SECRETS.unlink()
-        print(f"the app: {app_url}", flush=True)
+        print(f"the app: {app_url}   open data: {app_url}/api/v1/", flush=True)
         app = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy())
         try:
             return app.wait()
