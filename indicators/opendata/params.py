@@ -43,7 +43,7 @@ DISTRICT = Param(
     "district",
     "District id, or several separated by commas (see /api/v1/districts).",
     {"type": "string", "maxLength": MAX_VALUE},
-    "espoo_kera",
+    "espoo-kera",
 )
 INDICATOR = Param(
     "indicator",
