@@ -3,7 +3,7 @@ the share of each sector, per resident if asked, and the comparison with the cit
 
 import streamlit as st
 
-from indicators import charts
+from indicators import charts, text
 from indicators.ui import data, emission_parts, filters, language, session, widgets
 from indicators.ui.names import Names
 
@@ -36,7 +36,7 @@ district = filters.select(
     format_func=names.district,
     container=pick,
 )
-st.header(names.district(district))
+st.header(text.md(names.district(district)))
 widgets.synthetic_badge(names.synthetic_district(district))
 
 sectors = data.sector_emissions(version, district, pending)
@@ -44,7 +44,7 @@ widgets.notes(
     synthetic=bool(sectors["synthetic"].any()), pending=pending and bool(sectors["pending"].any())
 )
 if sectors.empty:
-    widgets.empty(t("mon.empty.emissions", district=names.district(district)))
+    widgets.empty(t("mon.empty.emissions", district=text.md(names.district(district))))
 else:
     frame, unit = emission_parts.per_year(sectors, names, per_resident=per_resident)
     provisional = emission_parts.provisional(sectors, names)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from indicators import scorecard
+from indicators import scorecard, text
 from indicators.ui import widgets
 from indicators.ui.names import Names
 
@@ -43,7 +43,7 @@ def missing_residents(
         widgets.empty(
             names.t(
                 "mon.empty.residents",
-                district=names.district(district),
+                district=text.md(names.district(district)),
                 years=", ".join(str(y) for y in years),
             )
         )
@@ -101,7 +101,7 @@ def city_average(reporting: pd.DataFrame, names: Names, district: str) -> None:
     """The latest published comparison with the city average (e.g. Kera's transport -27 %)."""
     rows = reporting[(reporting["district"] == district) & (reporting["indicator"] == CITY_AVERAGE)]
     if rows.empty:
-        widgets.empty(names.t("mon.empty.city_average", district=names.district(district)))
+        widgets.empty(names.t("mon.empty.city_average", district=text.md(names.district(district))))
         return
     rows = rows.sort_values("year")
     last = rows.iloc[-1]
@@ -112,11 +112,11 @@ def city_average(reporting: pd.DataFrame, names: Names, district: str) -> None:
         else "mon.emissions.city_average_higher"
     )
     st.metric(
-        names.indicator(CITY_AVERAGE),
+        text.md(names.indicator(CITY_AVERAGE)),
         names.quantity(last["value"], last["unit"]),
         help=names.definition(CITY_AVERAGE) or None,
     )
-    st.markdown(names.t(key, amount=amount, year=int(last["year"])))
+    st.markdown(names.t(key, amount=text.md(amount), year=int(last["year"])))
     if last.get("synthetic"):
         widgets.synthetic_badge(True)
     t = names.t

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from indicators import text
 from indicators.ui import language
 
 ALL = "all"
@@ -46,7 +47,10 @@ def _changed(key: str, param: str, to_text: Callable[[Any], str]) -> None:
 
 
 def _unknown(param: str, value: str) -> None:
-    st.warning(language.t("mon.filter.unknown", param=param, value=value), icon="⚠️")
+    # the address is anyone's text: shown literally, never as markdown (indicators.text)
+    st.warning(
+        language.t("mon.filter.unknown", param=text.md(param), value=text.md(value)), icon="⚠️"
+    )
 
 
 def select(

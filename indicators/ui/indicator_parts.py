@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from indicators import charts, scorecard, trajectory
+from indicators import charts, scorecard, text, trajectory
 from indicators.ui import widgets
 from indicators.ui.names import Names
 
@@ -200,7 +200,7 @@ def ratio_parts(series: pd.DataFrame, district: str, names: Names, info: dict) -
         min_count=1
     )
     if part[["numerator", "denominator"]].isna().all().all():
-        widgets.empty(t("mon.empty.parts", district=names.district(district)))
+        widgets.empty(t("mon.empty.parts", district=text.md(names.district(district))))
         return
     numerator, denominator = names.part(key, "numerator"), names.part(key, "denominator")
     fig = charts.ratio_parts(
@@ -270,19 +270,15 @@ def about(names: Names, info: dict) -> None:
     st.markdown(names.definition(key) or "")
     direction = t(f"mon.indicator.direction_{info.get('direction', 'higher')}")
     lines = [
-        f"**{t('mon.col.unit')}:** {names.unit_name(info.get('unit')) or '–'}",
+        f"**{t('mon.col.unit')}:** {text.md(names.unit_name(info.get('unit'))) or '–'}",
         f"**{t('mon.col.direction')}:** {direction}",
         f"**{t('mon.col.aggregation')}:** {t('mon.aggregation.' + str(info.get('aggregation')))}",
     ]
     if names.breakdowns(key):
-        parts = ", ".join(names.breakdown(key, b) for b in names.breakdowns(key))
+        parts = text.md(", ".join(names.breakdown(key, b) for b in names.breakdowns(key)))
         lines.append(f"**{t('mon.col.breakdown')}:** {parts}")
-    source = info.get("source") or ""
-    url = info.get("source_url")
     lines.append(
-        f"**{t('mon.col.source')}:** [{source}]({url})"
-        if isinstance(url, str) and url
-        else f"**{t('mon.col.source')}:** {source}"
+        f"**{t('mon.col.source')}:** {text.link(info.get('source') or '', info.get('source_url'))}"
     )
     st.markdown("  \n".join(lines))
 
@@ -297,13 +293,16 @@ def workings(card: pd.DataFrame, chosen: list[str], names: Names, info: dict) ->
         if row is None:
             continue
         with st.container(border=True):
-            st.markdown(f"**{names.district(district)}**  \n{names.status(row['status'])}")
+            status = text.md(names.row_status(row))
+            st.markdown(f"**{text.md(names.district(district))}**  \n{status}")
+            latest = f"{names.quantity(row.get('value'), unit)} ({row.get('period')})"
+            if row.get("context"):
+                st.markdown(f"{t('mon.indicator.latest')}: **{text.md(latest)}**")
+                st.caption(t("public.context.help"))
+                continue
             trend = row.get("trend_year")
             facts = [
-                (
-                    t("mon.indicator.latest"),
-                    f"{names.quantity(row.get('value'), unit)} ({row.get('period')})",
-                ),
+                (t("mon.indicator.latest"), latest),
                 (t("mon.col.target"), names.target({**row, "unit": unit}, info.get("direction"))),
                 (t("mon.col.gap"), names.gap({**row, "unit": unit})),
                 (
@@ -326,7 +325,7 @@ def workings(card: pd.DataFrame, chosen: list[str], names: Names, info: dict) ->
                     ),
                 ),
             ]
-            st.markdown("  \n".join(f"{label}: **{value}**" for label, value in facts))
+            st.markdown("  \n".join(f"{label}: **{text.md(value)}**" for label, value in facts))
             worked_out = names.notes(row.get("note"))
             if worked_out:
                 st.caption(worked_out)
