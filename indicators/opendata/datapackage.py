@@ -75,6 +75,7 @@ RESOURCES = (
             ("unit", "string", "Unit"),
             ("direction", "string", "higher or lower is better"),
             ("aggregation", "string", "How project figures make a district figure"),
+            ("context", "boolean", "A fact without a desired direction: never given a status"),
             ("resolution", "string", "year or month"),
             ("breakdowns", "string", "Breakdown categories, separated by ;"),
             ("scale", "number", "Ratio scale (100 for a percentage)"),
@@ -96,6 +97,8 @@ RESOURCES = (
         (
             ("id", "string", "District id"),
             ("name", "string", "Name"),
+            ("name_fi", "string", "Name in Finnish, where it differs"),
+            ("name_sv", "string", "Name in Swedish, where it differs"),
             ("city", "string", "City"),
             ("country", "string", "Country"),
             ("kind", "string", "district or region"),

@@ -10,8 +10,9 @@ from . import datapackage, params, resources
 _JSON_TYPES = {"string": "string", "number": "number", "integer": "integer", "boolean": "boolean"}
 _STATUS_TYPES = {
     "district": "string", "indicator": "string", "period": "string", "year": "integer",
-    "value": "number", "unit": "string", "target": "number", "comparator": "string",
-    "target_year": "integer", "target_text": "string", "status": "string", "gap": "number",
+    "value": "number", "unit": "string", "context": "boolean", "target": "number",
+    "comparator": "string", "target_year": "integer", "target_text": "string",
+    "status": "string", "status_reason": "string", "gap": "number",
     "trend_year": "integer", "base_year": "integer", "base_value": "number",
     "observed_growth": "number", "required_growth": "number", "progress_value": "number",
     "score": "number", "synthetic": "boolean", "source": "string",
@@ -73,7 +74,8 @@ SCHEMAS = {
         },
     ),
     "ProjectFigure": _resource_row("project-observations"),
-    "Status": _row(_STATUS_TYPES, {"status": {"enum": STATUSES}}),
+    # a context indicator has no status: null
+    "Status": _row(_STATUS_TYPES, {"status": {"enum": [*STATUSES, None]}}),
     "Problem": {
         "type": "object",
         "required": ["type", "title", "status", "detail"],

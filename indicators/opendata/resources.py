@@ -10,7 +10,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from indicators import i18n, scorecard, store
+from indicators import progress, scorecard, store, wording
 from indicators.store import opendata as reads
 
 from .params import Query, encode_cursor
@@ -18,16 +18,17 @@ from .problems import bad_parameter, not_found
 
 INDICATOR_COLUMNS = [
     "key", "theme", "name_en", "name_fi", "name_sv", "unit", "direction", "aggregation",
-    "resolution", "breakdowns", "scale", "min_value", "max_value",
+    "context", "resolution", "breakdowns", "scale", "min_value", "max_value",
     "definition_en", "definition_fi", "definition_sv", "source", "source_url",
 ]  # fmt: skip
 DISTRICT_COLUMNS = [
-    "id", "name", "city", "country", "kind", "synthetic", "description", "source_url",
+    "id", "name", "name_fi", "name_sv", "city", "country", "kind", "synthetic", "description",
+    "source_url",
 ]  # fmt: skip
 THEME_COLUMNS = ["key", "name_en", "name_fi", "name_sv", "position"]
 STATUS_COLUMNS = [
-    "district", "indicator", "period", "year", "value", "unit", "target", "comparator",
-    "target_year", "target_text", "status", "gap", "trend_year", "base_year", "base_value",
+    "district", "indicator", "period", "year", "value", "unit", "context", "target",
+    "comparator", "target_year", "target_text", "status", "status_reason", "gap", "trend_year", "base_year", "base_value",
     "observed_growth", "required_growth", "progress_value", "score", "synthetic", "source",
 ]  # fmt: skip
 # districts aggregated per query when a page walks all of them (a few thousand rows)
@@ -113,30 +114,30 @@ def _walk(con, with_figures: list[str], after, want: int, filters: dict) -> pd.D
 
 def status(con: duckdb.DuckDBPyConnection, query: Query) -> pd.DataFrame:
     """Each district's indicators against their targets, with the workings' numbers; the target
-    worded as the app words it, in `query.lang`."""
+    worded as the app words it (indicators.wording) and the reason for a missing status, in
+    `query.lang`. A context indicator (a plan, the population) is a fact: no target, no status."""
     if query.districts is None:
         frame = scorecard.district_scorecard(con)
     else:
         frames = [scorecard.district_scorecard(con, district=d) for d in query.districts]
         frame = pd.concat(frames, ignore_index=True)
-    units = dict(zip(*(store.indicators(con)[c] for c in ("key", "unit")), strict=True))
+    rows = frame.to_dict("records")
     frame = frame.assign(
-        unit=frame["unit"].fillna(frame["indicator"].map(units)),
-        target_text=[target_text(row, query.lang) for row in frame.to_dict("records")],
+        context=[bool(r["context"]) for r in rows],
+        target_text=[_target_text(r, query.lang) for r in rows],
+        status_reason=[progress.reason_text(r["reason"], query.lang) or None for r in rows],
     )
     return frame[STATUS_COLUMNS]
 
 
-def target_text(row: dict, lang: str) -> str | None:
-    """'at least 65 % by 2030' in the reader's language; None without a target."""
-    if pd.isna(row.get("target")):
+def _target_text(row: dict, lang: str) -> str | None:
+    if row["context"] or pd.isna(row["target"]):
         return None
-    comparator = row.get("comparator") or ">="
-    keys = {">=": "ge", "<=": "le", ">": "gt", "<": "lt"}
-    what = i18n.t(f"mon.comparator.{keys.get(comparator, 'ge')}", lang)
-    amount = i18n.format_exact(float(row["target"]), lang)
-    unit = i18n.unit_name(row["unit"], lang) if isinstance(row.get("unit"), str) else ""
-    text = f"{what} {amount} {unit}".strip()
-    if pd.isna(row.get("target_year")):
-        return text
-    return i18n.t("mon.target_by", lang, target=text, year=int(row["target_year"]))
+    return wording.target(
+        row["target"],
+        comparator=row["comparator"],
+        direction=row["direction"],
+        unit=row["unit"],
+        year=None if pd.isna(row["target_year"]) else int(row["target_year"]),
+        lang=lang,
+    )

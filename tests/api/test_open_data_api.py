@@ -253,7 +253,7 @@ def test_status_words_the_target_in_the_asked_language(client):
     assert worded and all(
         "vuoteen" in text or "vähintään" in text or "enintään" in text for text in worded
     )
-    assert {r["status"] for r in rows} <= {
+    assert {r["status"] for r in rows if not r["context"]} <= {
         "target_achieved", "substantial_progress", "moderate_progress",
         "limited_progress", "deterioration", "not_available",
     }  # fmt: skip
@@ -270,3 +270,11 @@ def test_get_answers_allow_any_origin(client):
 def test_large_answers_are_gzipped(client):
     response = client.get("/indicators", headers={"Accept-Encoding": "gzip"})
     assert response.headers["content-encoding"] == "gzip"
+
+
+def test_a_context_indicator_is_a_fact_without_a_status(client):
+    rows = client.get("/status", params={"district": "turku-science-park"}).json()["data"]
+    context = [r for r in rows if r["context"]]
+    assert context, "the demo has context indicators (the population)"
+    assert all(r["status"] is None and r["target_text"] is None for r in context)
+    assert all(r["value"] is not None for r in context)
