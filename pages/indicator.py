@@ -8,7 +8,15 @@ definition, unit, source and how each status was worked out; the exact numbers u
 import streamlit as st
 
 from indicators import text
-from indicators.ui import data, filters, indicator_parts, language, session, widgets
+from indicators.ui import (
+    data,
+    filters,
+    indicator_parts,
+    language,
+    opendata_links,
+    session,
+    widgets,
+)
 from indicators.ui.names import Names
 
 version = data.version()
@@ -72,6 +80,7 @@ year = filters.select(
 that_year = data.district_figures(version, None, (key,), pending, False, year)
 
 st.header(text.md(names.indicator(key)))
+opendata_links.use_this_data(t, district=",".join(chosen), indicators=(key,))
 shown = series[series["district"].isin(chosen)]
 widgets.notes(
     synthetic=bool(shown["synthetic"].any()),

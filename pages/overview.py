@@ -7,7 +7,15 @@ trend line, each linking to the indicator page. All districts: each district's s
 import streamlit as st
 
 from indicators import scorecard, text
-from indicators.ui import data, filters, language, scorecards, session, widgets
+from indicators.ui import (
+    data,
+    filters,
+    language,
+    opendata_links,
+    scorecards,
+    session,
+    widgets,
+)
 from indicators.ui.names import Names
 
 version = data.version()
@@ -61,6 +69,7 @@ if card.empty:
     st.stop()
 
 st.markdown(widgets.status_summary(scorecard.counts(card["status"]), names))
+opendata_links.use_this_data(t, district=district)
 widgets.notes(synthetic=bool(card["synthetic"].any()), pending=pending and card["pending"].any())
 series = data.district_figures(version, (district,), None, pending, False)
 scorecards.district_scorecard(card, series, indicators, themes, names, district)
