@@ -19,24 +19,26 @@ _lock = threading.Lock()
 
 def get(key: tuple) -> tuple | None:
     with _lock:
-        value = _entries.get(key)
-        if value is not None:
-            _entries.move_to_end(key)
-        return value
+        entry = _entries.get(key)
+        if entry is None:
+            return None
+        _entries.move_to_end(key)
+        return entry[1]
 
 
-def put(key: tuple, body: bytes, *rest) -> None:
+def put(key: tuple, value: tuple, size: int) -> None:
+    """Keep `value` (of `size` bytes) under `key`; too large a value is not kept."""
     global _size
-    if len(body) > MAX_ENTRY_BYTES:
+    if size > MAX_ENTRY_BYTES:
         return
     with _lock:
         if key in _entries:
             return
-        _entries[key] = (body, *rest)
-        _size += len(body)
+        _entries[key] = (size, value)
+        _size += size
         while _entries and (len(_entries) > MAX_ENTRIES or _size > MAX_BYTES):
-            _, (old, *_) = _entries.popitem(last=False)
-            _size -= len(old)
+            _, (old, _) = _entries.popitem(last=False)
+            _size -= old
 
 
 def clear() -> None:

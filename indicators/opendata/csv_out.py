@@ -5,7 +5,7 @@ with `;`. Large tables go out chunk by chunk, one Arrow record batch at a time."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import pandas as pd
 import pyarrow as pa
@@ -17,27 +17,39 @@ MEDIA_TYPE = "text/csv; charset=utf-8"
 
 
 def _flat(frame: pd.DataFrame) -> pd.DataFrame:
+    """Lists joined with `;`, then every text cell that could run as a formula neutralised by
+    indicators.exports; columns are checked vectorised first, so only a column that holds such
+    a cell pays for the cell-by-cell pass (a million rows stay fast)."""
     out = frame.copy()
     for column in out.columns:
-        if out[column].map(lambda v: hasattr(v, "__len__") and not isinstance(v, str)).any():
+        if out[column].dtype == object:
             out[column] = out[column].map(
-                lambda v: ";".join(map(str, v)) if hasattr(v, "__len__") else v,
-                na_action="ignore",
+                lambda v: ";".join(map(str, v)) if _is_list(v) else v, na_action="ignore"
             )
-    return exports.formula_safe(out)
+    risky = [
+        column
+        for column in out.columns
+        if (pd.api.types.is_string_dtype(out[column]) or out[column].dtype == object)
+        and out[column].astype("string").str.startswith(exports.FORMULA_STARTS).fillna(False).any()
+    ]
+    if risky:
+        out[risky] = exports.formula_safe(out[risky])
+    return out
+
+
+def _is_list(value) -> bool:
+    return hasattr(value, "__len__") and not isinstance(value, str | bytes)
 
 
 def render(frame: pd.DataFrame, header: bool = True) -> bytes:
     return _flat(frame).to_csv(index=False, header=header, lineterminator="\r\n").encode("utf-8")
 
 
-def chunks(reader: pa.RecordBatchReader) -> Iterator[bytes]:
-    """The CSV of every batch of `reader`, the header once; an empty reader gives the header."""
+def chunks(batches: Iterable[pa.RecordBatch]) -> Iterator[bytes]:
+    """The CSV of every batch, the header once (an empty first batch still gives the header)."""
     header = True
-    for batch in reader:
+    for batch in batches:
         if batch.num_rows == 0 and not header:
             continue
         yield render(to_frame(batch), header=header)
         header = False
-    if header:
-        yield render(to_frame(reader.schema.empty_table()))

@@ -250,9 +250,7 @@ def csv_chunks(con: duckdb.DuckDBPyConnection, name: str) -> Iterator[bytes]:
     columns = [field for field, _, _ in resource.fields]
     if name in ("observations", "project-observations"):
         level = "project" if name == "project-observations" else "district"
-        with reads.api_figure_batches(con, level=level) as reader:
-            _check(resource, reader.schema.names)
-            yield from csv_out.chunks(reader)
+        yield from csv_out.chunks(_checked(resource, reads.api_figure_batches(con, level=level)))
         return
     frame = _reference(name)(con)
     _check(resource, list(frame.columns))
@@ -266,6 +264,12 @@ def _reference(name: str) -> Callable[[duckdb.DuckDBPyConnection], pd.DataFrame]
         "districts": resources.districts,
         "targets": resources.targets,
     }[name]
+
+
+def _checked(resource: Resource, batches: Iterator) -> Iterator:
+    for batch in batches:
+        _check(resource, batch.schema.names)
+        yield batch
 
 
 def _check(resource: Resource, columns: list[str]) -> None:

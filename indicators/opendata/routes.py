@@ -9,6 +9,7 @@ downloads, and errors as problem details (problems.py), never a traceback or an 
 
 from __future__ import annotations
 
+import gzip
 import logging
 import threading
 from collections.abc import Callable, Iterator
@@ -28,6 +29,7 @@ from .problems import Problem, not_found
 
 PREFIX = "/api/v1"
 CACHE_CONTROL = "public, max-age=300"
+GZIP_FROM = 1000  # bytes; as Streamlit's own gzip middleware
 CORS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "ETag, Link, Content-Disposition",
@@ -75,7 +77,8 @@ async def _answer(request: Request, connect: Connect, name: str, resource: str =
         )
         con, version = await run_in_threadpool(_open, connect)
         etag = f'W/"{version}-{query.format}"'
-        headers = {**CORS, "ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept"}
+        headers = {**CORS, "ETag": etag, "Cache-Control": CACHE_CONTROL}
+        headers["Vary"] = "Accept, Accept-Encoding"
         if _matches(request.headers.get("if-none-match"), etag):
             return Response(status_code=304, headers=headers)
         context = Context(request, con, version, query, resource)
@@ -88,10 +91,15 @@ async def _answer(request: Request, connect: Connect, name: str, resource: str =
                 return StreamingResponse(
                     answer.chunks, media_type=answer.media_type, headers=headers
                 )
-            hit = answer
-            cache.put(key, *answer)
-        body, media_type, extra = hit
-        return Response(body, media_type=media_type, headers={**headers, **extra})
+            hit = await run_in_threadpool(_kept, key, *answer)
+        body, gzipped, media_type, extra = hit
+        headers.update(extra)
+        if gzipped is not None and "gzip" in request.headers.get("accept-encoding", ""):
+            # compressed once when it was cached; Streamlit's gzip middleware passes an
+            # answer that already has a Content-Encoding through untouched
+            headers.update({"Content-Encoding": "gzip", "Vary": "Accept, Accept-Encoding"})
+            body = gzipped
+        return Response(body, media_type=media_type, headers=headers)
     except Problem as problem:
         return _problem(request, problem)
     except (FileNotFoundError, store.OutdatedSchemaError) as exc:
@@ -100,6 +108,15 @@ async def _answer(request: Request, connect: Connect, name: str, resource: str =
     except Exception:
         _log.exception("open data: %s failed", request.url.path)
         return _problem(request, Problem(500, "the server failed to answer; it has been logged"))
+
+
+def _kept(key: tuple, body: bytes, media_type: str, extra: dict) -> tuple:
+    """An answer as cached: its body, the body gzipped (None when too small to gain), its media
+    type and headers."""
+    gzipped = gzip.compress(body, compresslevel=6) if len(body) >= GZIP_FROM else None
+    answer = (body, gzipped, media_type, extra)
+    cache.put(key, answer, len(body) + len(gzipped or b""))
+    return answer
 
 
 def _open(connect: Connect) -> tuple[duckdb.DuckDBPyConnection, int]:

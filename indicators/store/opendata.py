@@ -8,7 +8,6 @@ million rows never become one DataFrame.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import duckdb
 import pandas as pd
@@ -111,18 +110,34 @@ def to_frame(data: pa.Table | pa.RecordBatch) -> pd.DataFrame:
     return data.to_pandas(types_mapper=_NULLABLE_INTEGERS.get)
 
 
-@contextmanager
 def api_figure_batches(
-    con: duckdb.DuckDBPyConnection, *, level: str = "district", batch_rows: int = 50_000
-) -> Iterator[pa.RecordBatchReader]:
-    """Every approved figure of a level, as Arrow record batches (the data package's files):
-    DuckDB hands over one batch at a time, so memory stays flat however many rows there are.
-    The cursor lives as long as the `with` block."""
+    con: duckdb.DuckDBPyConnection,
+    *,
+    level: str = "district",
+    districts_per_query: int = 100,
+    batch_rows: int = 50_000,
+) -> Iterator[pa.RecordBatch]:
+    """Every approved figure of a level as Arrow record batches (the data package's files),
+    a hundred districts per query: one query over every district holds every district's
+    window at once (1.4 GB and 20 s on the scale database, against 0.5 GB and 8 s in chunks).
+    At least one batch comes, empty when there are no figures, so its schema names the columns."""
     sql = _projects_sql() if level == "project" else _figures_sql()
-    params = _params(None, None, None, None, None, None, None)
-    params.pop("limit")
+    districts = api_districts_with_figures(con)
+    chunks = [
+        districts[i : i + districts_per_query]
+        for i in range(0, len(districts), districts_per_query)
+    ]
     with con.cursor() as cur:
-        yield cur.execute(sql, params).to_arrow_reader(batch_rows)
+        for chunk in chunks or [[]]:
+            params = _params(chunk, None, None, None, None, None, None)
+            params.pop("limit")
+            reader = cur.execute(sql, params).to_arrow_reader(batch_rows)
+            empty = True
+            for batch in reader:
+                empty = False
+                yield batch
+            if empty and not chunks:
+                yield pa.RecordBatch.from_pylist([], schema=reader.schema)
 
 
 def api_districts_with_figures(con: duckdb.DuckDBPyConnection) -> list[str]:

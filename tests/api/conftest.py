@@ -64,7 +64,7 @@ def api_server(db: Path, env: dict[str, str] | None = None) -> Iterator[str]:
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 90
+            deadline = time.monotonic() + 240  # a loaded machine starts slowly
             while process.poll() is None and not _healthy(base):
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"the server at {base} did not become healthy")

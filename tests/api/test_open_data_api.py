@@ -267,9 +267,13 @@ def test_get_answers_allow_any_origin(client):
     assert "GET" in preflight.headers["access-control-allow-methods"]
 
 
-def test_large_answers_are_gzipped(client):
-    response = client.get("/indicators", headers={"Accept-Encoding": "gzip"})
-    assert response.headers["content-encoding"] == "gzip"
+def test_large_answers_are_gzipped_and_say_the_same(client):
+    zipped = client.get("/indicators", headers={"Accept-Encoding": "gzip"})
+    plain = client.get("/indicators", headers={"Accept-Encoding": "identity"})
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert "content-encoding" not in plain.headers
+    assert zipped.json() == plain.json()
+    assert "Accept-Encoding" in plain.headers["vary"]
 
 
 def test_a_context_indicator_is_a_fact_without_a_status(client):

@@ -1,4 +1,4 @@
-""""Use this data": each district and indicator view links to the same figures in the
+""" "Use this data": each district and indicator view links to the same figures in the
 open-data API, and the methodology page documents the API with examples."""
 
 from __future__ import annotations
