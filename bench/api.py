@@ -4,7 +4,8 @@
 
 1. 50 concurrent clients each ask for a district's observations `--requests` times (districts
    drawn from 25, each asked once before: warm, cached); prints p50 / p95 / p99 and requests/s;
-   also the first (cold) request of each district.
+   also the first (cold) request of each district, and Streamlit's own health check asked
+   the same way (the floor of this machine at that moment: compare the two).
 2. The whole data package as a ZIP, streamed: time, size, rows, and the server's resident memory
    (VmRSS, sampled every 50 ms) before and at its peak while streaming -- flat memory means the
    peak does not grow with the package.
@@ -78,16 +79,17 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-async def clients(api: str, districts: list[str], count: int, requests: int) -> list[float]:
+async def clients(urls: list[tuple[str, dict]], count: int, requests: int) -> list[float]:
+    """`count` concurrent clients, each asking `requests` of `urls` in turn; the latencies."""
     timings: list[float] = []
     limits = httpx.Limits(max_connections=count, max_keepalive_connections=count)
     async with httpx.AsyncClient(timeout=60, limits=limits) as http:
 
         async def one(n: int) -> None:
             for i in range(requests):
-                district = districts[(n * requests + i) % len(districts)]
+                url, params = urls[(n * requests + i) % len(urls)]
                 started = time.perf_counter()
-                response = await http.get(f"{api}/observations", params={"district": district})
+                response = await http.get(url, params=params)
                 response.raise_for_status()
                 timings.append(time.perf_counter() - started)
 
@@ -153,9 +155,12 @@ def main() -> None:
             response.raise_for_status()
             cold.append(time.perf_counter() - started)
         rows = len(response.json()["data"])
+        urls = [(f"{api}/observations", {"district": d}) for d in districts]
         started = time.perf_counter()
-        timings = asyncio.run(clients(api, districts, args.clients, args.requests))
+        timings = asyncio.run(clients(urls, args.clients, args.requests))
         wall = time.perf_counter() - started
+        # the floor on this machine now: Streamlit's own health check, asked the same way
+        health = asyncio.run(clients([(f"{base}/_stcore/health", {})], args.clients, args.requests))
         print(f"scale database {args.db.name}; {rows} figures in one district's answer")
         print("| measure | value |")
         print("|---|---|")
@@ -168,6 +173,13 @@ def main() -> None:
             f" {percentile(timings, 0.99) * 1000:.1f} ms |"
         )
         print(f"| warm throughput | {len(timings) / wall:.0f} requests/s |")
+        print(
+            f"| baseline: /_stcore/health, same clients: p50 / p95 |"
+            f" {percentile(health, 0.5) * 1000:.1f} / {percentile(health, 0.95) * 1000:.1f} ms |"
+        )
+        print(
+            f"| load average while measured | {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores |"
+        )
         for n in range(args.zips):
             z = stream_zip(api, process.pid)
             print(
