@@ -108,7 +108,9 @@ def _walk(con, with_figures: list[str], after, want: int, filters: dict) -> pd.D
         start += DISTRICTS_PER_QUERY
         after = None
     return (
-        pd.concat(parts, ignore_index=True) if parts else reads.api_figures(con, limit=0, **filters)
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else reads.api_figures(con, districts=[], limit=0, **filters)
     )
 
 

@@ -22,6 +22,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from indicators import store
+from indicators.store import opendata as reads
 
 from . import cache, csv_out, datapackage, dcat, json_out, openapi, params, resources
 from .problems import MEDIA_TYPE as PROBLEM
@@ -293,8 +294,6 @@ def _known(con: duckdb.DuckDBPyConnection, version: int) -> tuple[set, set, list
     with _known_lock:
         if key in _known_ids:
             return _known_ids[key]
-    from indicators.store import opendata as reads
-
     value = (
         set(resources.districts(con)["id"]),
         set(resources.indicators(con)["key"]),
