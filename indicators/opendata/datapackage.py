@@ -222,7 +222,7 @@ def _resource(resource: Resource, base: str | None) -> dict:
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
-        "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True},
+        "dialect": {"delimiter": ",", "lineTerminator": "\n", "header": True},
         "licenses": [LICENCE],
         "schema": schema,
     }
