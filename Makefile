@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 DB     ?= data/indicators.duckdb
 PORT   ?= 8501
 
-.PHONY: run test fmt lint db clean-db bench
+.PHONY: run test fmt lint db clean-db bench bench-api
 
 $(VENV)/.app: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,3 +45,7 @@ bench: $(VENV)/.dev $(SCALE)
 
 clean-db:
 	rm -f $(DB) $(DB).wal
+
+# the open-data API on the scale database: 50 concurrent clients, then the whole ZIP streamed
+bench-api: $(VENV)/.dev $(SCALE)
+	$(PY) bench/api.py --db $(SCALE)
