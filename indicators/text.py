@@ -7,7 +7,7 @@ labels. A district name, a city, a source link, a file name, the sign-in name or
 parameter is never markup: `/?district=[x](https://evil.example)` must show those characters,
 not a link, and `![b](http://host/t.png)` must not fetch an image.
 
-- `md(value)`: for any markdown a screen writes (every ASCII punctuation mark is
+- `md(value)`: for any markdown a screen writes (the characters that could start markup are
   backslash-escaped, as CommonMark allows, and line breaks become spaces, so no link, image,
   emphasis, heading, list, table, directive (`:red[...]`, `:material/...:`), math (`$`) or
   bare-address autolink can start inside it);
@@ -23,10 +23,21 @@ from __future__ import annotations
 import html
 import math
 import re
-import string
 from urllib.parse import quote, urlsplit
 
-_PUNCTUATION = frozenset(string.punctuation)
+# Always escaped: what opens emphasis, code, links and images, raw HTML and autolinks (<...>),
+# tables, strikethrough, math and directives (`:red[...]`).
+_ALWAYS = re.compile(r"([\\`*_\[\]{}<>|~$])")
+# Escaped where they would start something: a colon before a word (icon and emoji shortcodes
+# `:material/x:`), and at the start a heading, quote, list item, rule or ordered list ('#',
+# '>', '-', '+', '=', '1.').
+_COLON = re.compile(r":(?=[A-Za-z])")
+# A bare address becomes a link after parsing (GFM's autolink literal finds it in the text,
+# where a backslash no longer is): an invisible word joiner inside 'https://' and 'www.' keeps
+# it text. It is not shown, and the address still reads (and copies) the same to a person.
+_AUTOLINK = re.compile(r"(?i)(https?:)(//)|\b(www)(\.)")
+JOINER = "\u2060"
+_START = re.compile(r"^(\s*\d*)((?<=\d)[.)](?=\s|$)|(?<!\d)(?:[#+=-](?=\s|$)|>))")
 _BREAKS = re.compile(r"[\r\n\t\v\f\u2028\u2029]+")
 
 
@@ -37,9 +48,13 @@ def _plain(value) -> str:
 
 
 def md(value) -> str:
-    """`value` as literal text inside markdown: what it says, never what it would render as."""
+    """`value` as literal text inside markdown: what it says, never what it would render as.
+    Ordinary text (names with parentheses, decimals, times) reads unchanged in the source."""
     text = _BREAKS.sub(" ", _plain(value))
-    return "".join("\\" + c if c in _PUNCTUATION else c for c in text)
+    text = _ALWAYS.sub(r"\\\1", text)
+    text = _COLON.sub(r"\\:", text)
+    text = _AUTOLINK.sub(lambda m: JOINER.join(g for g in m.groups() if g), text)
+    return _START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
 
 
 def safe_url(url) -> str | None:

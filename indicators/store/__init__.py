@@ -74,6 +74,7 @@ from .monitoring import (
     project_requirements,
     sector_emissions,
 )
+from .plausibility import ingest_flags, submission_review_rows
 from .reads import (
     district_series,
     districts,
@@ -90,6 +91,7 @@ from .reads import (
 from .reference import add_reference, sync_catalog
 from .submissions import (
     OBSERVATION_COLUMNS,
+    FlaggedNeedsComment,
     append_observations,
     create_submission,
     load_observations,
@@ -178,4 +180,7 @@ __all__ = [
     "ingest_store",
     "template_rows",
     "ingest_synthetic_csv",
+    "ingest_flags",
+    "submission_review_rows",
+    "FlaggedNeedsComment",
 ]

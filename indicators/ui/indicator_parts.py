@@ -151,10 +151,16 @@ def comparison(
         return
     own = targets[(targets["indicator"] == key) & (targets["breakdown"] == "")]
     target_of = dict(zip(own["district_id"], own["value"], strict=True))
+    waiting = heads["provisional"].fillna(False).astype(bool).to_numpy()
     data = pd.DataFrame(
         {
             "district": heads["district"].to_numpy(),
-            "label": [names.district(d) for d in heads["district"]],
+            # a provisional total says so in its label, as the time series marks it
+            "label": [
+                f"{names.district(d)} ({t('mon.provisional.short')})" if w else names.district(d)
+                for d, w in zip(heads["district"], waiting, strict=True)
+            ],
+            "provisional": waiting,
             "value": heads["value"].to_numpy(),
             "target": [target_of.get(d) for d in heads["district"]],
             "pending": heads["pending"].to_numpy(),
@@ -175,16 +181,20 @@ def comparison(
         y_title=t("mon.col.district"),
         lang=names.lang,
         target_label=t("mon.col.target"),
-        highlight=[names.district(d) for d in chosen],
+        highlight=list(drawn.loc[drawn["district"].isin(chosen), "label"]),
+        provisional=list(drawn.loc[drawn["provisional"], "label"]),
     )
     widgets.chart(fig, key="indicator_comparison_chart")
     shown = pd.DataFrame(
         {
-            t("mon.col.district"): data["label"],
+            t("mon.col.district"): [names.district(d) for d in data["district"]],
             t("mon.col.value"): [names.exact(v) for v in data["value"]],
             t("mon.col.unit"): names.unit_name(unit),
             t("mon.col.target"): [names.exact(v) for v in data["target"]],
             t("mon.col.pending"): names.flags(data["pending"], "pending"),
+            t("public.col.provisional"): [
+                t("mon.provisional.short") if w else "" for w in data["provisional"]
+            ],
             t("mon.col.synthetic"): names.flags(data["synthetic"], "synthetic"),
         }
     )

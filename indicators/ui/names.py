@@ -153,6 +153,10 @@ class Names:
         """'✔ Target achieved': the icon and the word, never one without the other."""
         return f"{progress.STATUS_ICONS.get(status, '?')} {self.t(f'status.{status}')}"
 
+    def count(self, key: str, count: int) -> str:
+        """'1 breakdown', '3 breakdowns': the locales' `<key>_one` for one, `<key>` else."""
+        return self.t(f"{key}_one" if count == 1 else key, count=count)
+
     def row_status(self, row: dict) -> str:
         """A scorecard row's status as read: the icon and word; for a context indicator
         (a plan, the population) that it has none; for 'not available' also why."""
@@ -164,8 +168,9 @@ class Names:
         if status == "not_available":
             reason = progress.reason_text(row.get("reason"), self.lang)
             if reason:
+                status = self.t("status.not_available")
                 return f"{progress.STATUS_ICONS['not_available']} " + self.t(
-                    "public.card.reason", reason=reason
+                    "public.card.reason", status=status, reason=reason
                 )
         return self.status(status)
 
