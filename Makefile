@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 DB     ?= data/indicators.duckdb
 PORT   ?= 8501
 
-.PHONY: run test fmt lint db clean-db bench bench-memory cluster bench-lake
+.PHONY: run test fmt lint db clean-db bench bench-memory cluster bench-lake bench-api
 
 $(VENV)/.app: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -56,3 +56,7 @@ clean-db:
 # replicas and nginx with sticky sessions when installed; Ctrl-C stops them all
 cluster: $(VENV)/.app
 	$(PY) -m indicators.cluster
+
+# the open-data API on the scale database: 50 concurrent clients, then the whole ZIP streamed
+bench-api: $(VENV)/.dev $(SCALE)
+	$(PY) bench/api.py --db $(SCALE)

@@ -8,7 +8,15 @@ definition, unit, source and how each status was worked out; the exact numbers u
 import streamlit as st
 
 from indicators import text
-from indicators.ui import data, filters, indicator_parts, language, session, widgets
+from indicators.ui import (
+    data,
+    filters,
+    indicator_parts,
+    language,
+    opendata_links,
+    session,
+    widgets,
+)
 
 version = data.version()
 actor = session.actor()
@@ -62,6 +70,7 @@ years = data.indicator_years(version, key, pending)
 latest = int(own_years.max()) if len(own_years) else years[0]
 
 st.header(text.md(names.indicator(key)))
+opendata_links.use_this_data(t, district=",".join(chosen), indicators=(key,))
 shown = series[series["district"].isin(chosen)]
 pending_shown = pending and bool(shown["pending"].any())
 widgets.notes(synthetic=bool(shown["synthetic"].any()), pending=pending_shown)

@@ -7,7 +7,15 @@ trend line, each linking to the indicator page. All districts: each district's s
 import streamlit as st
 
 from indicators import text
-from indicators.ui import data, filters, language, scorecards, session, widgets
+from indicators.ui import (
+    data,
+    filters,
+    language,
+    opendata_links,
+    scorecards,
+    session,
+    widgets,
+)
 
 version = data.version()
 actor = session.actor()
@@ -58,6 +66,7 @@ if view is None:
     st.stop()
 
 st.markdown(view.summary)
+opendata_links.use_this_data(t, district=district)
 widgets.notes(synthetic=view.synthetic, pending=view.pending)
 scorecards.district_scorecard(view.sections, names, district)
 
