@@ -35,11 +35,25 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "read_audit": frozenset({"official"}),
     "export_all": frozenset({"official"}),
     "publish": frozenset({"official"}),
+    # reporting obligations: a developer its own organisation's, an official everyone's
+    "read_obligations": frozenset({"developer", "official"}),
+    "read_all_obligations": frozenset({"official"}),
+    "manage_calendar": frozenset({"official"}),
+    "remind": frozenset({"official"}),
 }
 
 # actions that change the database: refused on a public instance, whatever the role
 WRITES = frozenset(
-    {"submit", "submit_district", "review", "manage_targets", "manage_reference", "manage_users"}
+    {
+        "submit",
+        "submit_district",
+        "review",
+        "manage_targets",
+        "manage_reference",
+        "manage_users",
+        "manage_calendar",
+        "remind",
+    }
 )
 
 
@@ -98,6 +112,22 @@ def organisation_scope(actor: Actor) -> str | None:
         return None
     if not actor.organisation:
         raise PermissionDenied(f"{actor.email} belongs to no organisation")
+    return actor.organisation
+
+
+def obligations_scope(actor: Actor, organisation: str | None = None) -> str | None:
+    """Whose reporting obligations the actor may read: an official any organisation's (None:
+    all of them), a developer only its own; asking for another organisation is refused."""
+    require(actor, "read_obligations", "see reporting obligations")
+    if can(actor, "read_all_obligations"):
+        return organisation
+    if not actor.organisation:
+        raise PermissionDenied(f"{actor.label} belongs to no organisation")
+    if organisation is not None and organisation != actor.organisation:
+        raise PermissionDenied(
+            f"{actor.label} may only see the obligations of {actor.organisation},"
+            f" not of {organisation}"
+        )
     return actor.organisation
 
 

@@ -221,3 +221,22 @@ class RowError(Strict):
             where.append(f"column {self.column}")
         prefix = ", ".join(where)
         return f"{prefix}: {self.reason}" if prefix else self.reason
+
+
+class DueRule(Strict):
+    """When a period's figure is due: `months_after` the period's last month, on `day` (the
+    month's last day when the month is shorter). Yearly by 31 March: 3 and 31."""
+
+    months_after: int = Field(ge=0, le=24)
+    day: int = Field(ge=1, le=31)
+
+
+class ReportingCalendar(Strict):
+    """The catalog's default due dates: by resolution, and for single indicators."""
+
+    year: DueRule = DueRule(months_after=3, day=31)
+    month: DueRule = DueRule(months_after=1, day=15)
+    indicators: dict[str, DueRule] = Field(default_factory=dict)
+
+    def rule(self, indicator: Indicator) -> DueRule:
+        return self.indicators.get(indicator.key) or getattr(self, indicator.resolution)

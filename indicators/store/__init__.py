@@ -8,6 +8,8 @@ names below. Each submodule holds one concern:
 - reads, monitoring: reads for the CLI and status engine; reads behind the monitoring screens
 - admin: targets, requirements and reference tables edited by officials; audit log; snapshot
 - changes, ingest_checks, ingest_store: compliance uploads, checked and stored in SQL
+- obligations, mail_log: who must report what by when (derived); users' mail language and
+  the log of every message sent
 
 Conventions
 - One read-write connection per process (the app holds it with st.cache_resource); every
@@ -66,6 +68,15 @@ from .ingest_store import (
     ingest_synthetic_csv,
     template_rows,
 )
+from .mail_log import (
+    developer_recipients,
+    last_reminded,
+    log_mail,
+    mail_log,
+    set_user_language,
+    submitter,
+    user_languages,
+)
 from .monitoring import (
     data_sources,
     district_figures,
@@ -73,6 +84,14 @@ from .monitoring import (
     indicator_years,
     project_requirements,
     sector_emissions,
+)
+from .obligations import (
+    calendar,
+    calendar_overrides,
+    obligation_summary,
+    obligations,
+    organisations_without_users,
+    replace_calendar_overrides,
 )
 from .reads import (
     district_series,
@@ -178,4 +197,17 @@ __all__ = [
     "ingest_store",
     "template_rows",
     "ingest_synthetic_csv",
+    "obligations",
+    "obligation_summary",
+    "organisations_without_users",
+    "calendar",
+    "calendar_overrides",
+    "replace_calendar_overrides",
+    "set_user_language",
+    "user_languages",
+    "developer_recipients",
+    "submitter",
+    "last_reminded",
+    "log_mail",
+    "mail_log",
 ]

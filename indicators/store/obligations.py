@@ -1,0 +1,310 @@
+"""Reporting obligations in SQL: who must report what by when, derived from the projects, the
+indicators they report and the reporting calendar, never stored row by row.
+
+An obligation is a project x an indicator that projects report x a period that is over, from
+the project's first reported year (this year for a project with no figure yet) to its
+`reporting_until` year. Its due date comes from the calendar: the district's override, else
+the catalog's default for the indicator. It is `received` when any figure for it arrived in a
+submission that is approved or pending (the first one gives `received_at`), else `due` until
+its due date has passed, then `overdue`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import duckdb
+import pandas as pd
+
+from .connection import audit, query, transaction
+
+STATUSES = ("received", "due", "overdue")
+CALENDAR_COLUMNS = ["district", "indicator", "months_after", "due_day"]
+
+# the calendar when neither a district nor the catalog says anything (models.ReportingCalendar)
+_FALLBACK = "CASE WHEN {res} = 'month' THEN {month} ELSE {year} END"
+
+
+def _obligations_cte() -> str:
+    """The CTE `ob`: one row per obligation of the projects chosen by $org and $district,
+    periods over by $today, optionally only those of $year."""
+    months_after = _FALLBACK.format(res="ind.resolution", month=1, year=3)
+    due_day = _FALLBACK.format(res="ind.resolution", month=15, year=31)
+    return f"""
+    proj AS (
+        SELECT p.id AS project, p.district_id AS district, p.organisation_id AS organisation,
+               p.reporting_until
+        FROM project p
+        WHERE ($org IS NULL OR p.organisation_id = $org)
+          AND ($district IS NULL OR p.district_id = $district)),
+    got AS (  -- each key's first arrival in a submission that counts (approved or pending)
+        SELECT o.project_id AS project, o.indicator, o.period,
+               min(s.submitted_at) AS received_at,
+               arg_min(s.kind, s.submitted_at) AS received_kind
+        FROM observation o JOIN submission s ON s.id = o.submission_id
+        WHERE s.status IN ('approved', 'pending') AND o.project_id IS NOT NULL
+          AND o.project_id IN (SELECT project FROM proj)
+        GROUP BY ALL),
+    span AS (
+        SELECT proj.*, coalesce(f.first_year, $this_year) AS first_year,
+               least(coalesce(proj.reporting_until, $this_year), $this_year) AS last_year
+        FROM proj LEFT JOIN (
+            SELECT project, min(CAST(left(period, 4) AS INTEGER)) AS first_year
+            FROM got GROUP BY project) f USING (project)),
+    ind AS (
+        SELECT key AS indicator, resolution, position
+        FROM indicator WHERE aggregation <> 'reported'),
+    keys AS (
+        SELECT span.project, span.district, span.organisation, ind.indicator, ind.resolution,
+               ind.position, y.year, m.month
+        FROM span, ind, unnest(range(span.first_year, span.last_year + 1)) AS y(year),
+             unnest(CASE WHEN ind.resolution = 'month' THEN range(1, 13) ELSE [12] END)
+                 AS m(month)
+        WHERE ($year IS NULL OR y.year = $year)
+          AND make_date(CAST(y.year AS INTEGER), CAST(m.month AS INTEGER), 1)
+              + INTERVAL 1 MONTH <= $today),
+    ruled AS (
+        SELECT keys.*,
+               CASE WHEN keys.resolution = 'month'
+                    THEN printf('%04d-%02d', keys.year, keys.month)
+                    ELSE CAST(keys.year AS VARCHAR) END AS period,
+               CAST(make_date(CAST(keys.year AS INTEGER), CAST(keys.month AS INTEGER), 1)
+                    + to_months(coalesce(o.months_after, c.months_after, {months_after}))
+                    AS DATE) AS due_month,
+               coalesce(o.due_day, c.due_day, {due_day}) AS due_day
+        FROM keys JOIN ind USING (indicator)
+        LEFT JOIN reporting_calendar c
+               ON c.indicator = keys.indicator AND c.district_id IS NULL
+        LEFT JOIN reporting_calendar o
+               ON o.indicator = keys.indicator AND o.district_id = keys.district),
+    ob AS (
+        SELECT r.organisation, r.project, r.district, r.indicator, r.position, r.period,
+               make_date(year(r.due_month), month(r.due_month),
+                         least(r.due_day, day(last_day(r.due_month)))) AS due_date,
+               g.received_at, g.received_kind
+        FROM ruled r LEFT JOIN got g USING (project, indicator, period)),
+    obligation AS (
+        SELECT ob.*,
+               CASE WHEN received_at IS NOT NULL THEN 'received'
+                    WHEN due_date >= $today THEN 'due' ELSE 'overdue' END AS status,
+               -- figures loaded as history (demo data, earlier years) have no arrival date
+               -- of their own, so they are left out of the on-time rate
+               CASE WHEN received_kind = 'upload'
+                    THEN CAST(received_at AS DATE) <= due_date END AS on_time
+        FROM ob)
+    """
+
+
+def _params(
+    *,
+    today: date,
+    organisation: str | None = None,
+    district: str | None = None,
+    year: int | None = None,
+) -> dict:
+    return {
+        "org": organisation,
+        "district": district,
+        "year": year,
+        "today": today,
+        "this_year": today.year,
+    }
+
+
+def obligations(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    today: date,
+    organisation: str | None = None,
+    district: str | None = None,
+    year: int | None = None,
+    statuses: tuple[str, ...] = STATUSES,
+    due_within_days: int | None = None,
+) -> pd.DataFrame:
+    """Every obligation (or those with `statuses`; with `due_within_days`, `due` ones only up to
+    that many days ahead), with the names of its organisation, project and district."""
+    horizon = None if due_within_days is None else pd.Timestamp(today).date()
+    return query(
+        con,
+        f"""
+        WITH {_obligations_cte()}
+        SELECT b.organisation, org.name AS organisation_name, b.project, p.name AS project_name,
+               b.district, d.name AS district_name, b.indicator, b.period, b.due_date,
+               b.status, b.received_at, b.on_time,
+               coalesce(b.received_kind <> 'upload', false) AS history
+        FROM obligation b
+        JOIN project p ON p.id = b.project
+        LEFT JOIN organisation org ON org.id = b.organisation
+        LEFT JOIN district d ON d.id = b.district
+        WHERE list_contains($statuses, b.status)
+          AND ($horizon IS NULL OR b.status <> 'due'
+               OR b.due_date <= CAST($horizon AS DATE) + to_days(CAST($days AS INTEGER)))
+        ORDER BY b.organisation, b.district, b.project, b.position, b.indicator, b.period
+        """,
+        {
+            **_params(today=today, organisation=organisation, district=district, year=year),
+            "statuses": list(statuses),
+            "horizon": horizon,
+            "days": due_within_days or 0,
+        },
+    )
+
+
+def obligation_summary(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    by: str,
+    today: date,
+    organisation: str | None = None,
+    district: str | None = None,
+    year: int | None = None,
+) -> pd.DataFrame:
+    """Per organisation (by='organisation') or district: expected, received, missing, overdue,
+    the reporting rate (received of expected) and the on-time rate (received by the due date,
+    of those received with a known arrival date or overdue: history loads and what is not yet
+    due are left out). Organisations
+    also say how many people could be reminded (users of the organisation)."""
+    if by not in ("organisation", "district"):
+        raise ValueError(f"summary by {by!r}: use 'organisation' or 'district'")
+    names = "organisation" if by == "organisation" else "district"
+    reachable = (
+        ", (SELECT count(*) FROM app_user u WHERE u.organisation_id = s.key) AS users"
+        if by == "organisation"
+        else ""
+    )
+    return query(
+        con,
+        f"""
+        WITH {_obligations_cte()},
+        s AS (
+            SELECT {by} AS key, count(*) AS expected,
+                   count(*) FILTER (WHERE status = 'received') AS received,
+                   count(*) FILTER (WHERE status <> 'received') AS missing,
+                   count(*) FILTER (WHERE status = 'overdue') AS overdue,
+                   count(*) FILTER (WHERE on_time) AS on_time,
+                   count(*) FILTER (WHERE on_time IS NOT NULL OR status = 'overdue')
+                       AS timed
+            FROM obligation GROUP BY {by})
+        SELECT s.key AS {by}, n.name AS {by}_name, s.expected, s.received, s.missing,
+               s.overdue,
+               s.received / s.expected AS reporting_rate,
+               CASE WHEN s.timed > 0 THEN s.on_time / s.timed END AS on_time_rate
+               {reachable}
+        FROM s LEFT JOIN {names} n ON n.id = s.key
+        ORDER BY s.overdue DESC, n.name, s.key
+        """,
+        _params(today=today, organisation=organisation, district=district, year=year),
+    )
+
+
+def organisations_without_users(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Organisations with projects but nobody in the user table: no one to remind."""
+    return query(
+        con,
+        """
+        SELECT o.id AS organisation, o.name AS organisation_name
+        FROM organisation o
+        WHERE EXISTS (SELECT 1 FROM project p WHERE p.organisation_id = o.id)
+          AND NOT EXISTS (SELECT 1 FROM app_user u WHERE u.organisation_id = o.id)
+        ORDER BY o.name
+        """,
+    )
+
+
+# --------------------------------------------------------------------------- the calendar
+
+
+def calendar_defaults_frame(catalog) -> pd.DataFrame:
+    """The catalog's due date of every indicator that projects report."""
+    rows = []
+    for indicator in catalog.indicators:
+        if indicator.level != "project":
+            continue
+        rule = catalog.calendar.rule(indicator)
+        rows.append((indicator.key, rule.months_after, rule.day))
+    return pd.DataFrame(rows, columns=["indicator", "months_after", "due_day"])
+
+
+def calendar_defaults_changed(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> int:
+    """How many catalog defaults differ from what the database holds (0: nothing to write)."""
+    cur.register("incoming_calendar", frame)
+    n = cur.execute(
+        """
+        SELECT count(*) FROM (
+            (SELECT indicator, months_after, due_day FROM incoming_calendar
+             EXCEPT SELECT indicator, months_after, due_day FROM reporting_calendar
+                    WHERE district_id IS NULL)
+            UNION ALL
+            (SELECT indicator, months_after, due_day FROM reporting_calendar
+             WHERE district_id IS NULL
+             EXCEPT SELECT indicator, months_after, due_day FROM incoming_calendar))
+        """
+    ).fetchone()[0]
+    cur.unregister("incoming_calendar")
+    return n
+
+
+def replace_calendar_defaults(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
+    """The catalog's defaults, inside the catalog sync's transaction (districts' overrides stay)."""
+    cur.execute("DELETE FROM reporting_calendar WHERE district_id IS NULL")
+    cur.register("incoming_calendar", frame)
+    cur.execute(
+        "INSERT INTO reporting_calendar (indicator, district_id, months_after, due_day,"
+        " changed_by, changed_at)"
+        " SELECT indicator, NULL, months_after, due_day, 'catalog', current_timestamp"
+        " FROM incoming_calendar"
+    )
+    cur.unregister("incoming_calendar")
+
+
+def calendar(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The catalog's default due date of each indicator projects report."""
+    return query(
+        con,
+        """
+        SELECT i.key AS indicator, i.resolution,
+               coalesce(c.months_after, CASE WHEN i.resolution = 'month' THEN 1 ELSE 3 END)
+                   AS months_after,
+               coalesce(c.due_day, CASE WHEN i.resolution = 'month' THEN 15 ELSE 31 END)
+                   AS due_day
+        FROM indicator i
+        LEFT JOIN reporting_calendar c ON c.indicator = i.key AND c.district_id IS NULL
+        WHERE i.aggregation <> 'reported'
+        ORDER BY i.position, i.key
+        """,
+    )
+
+
+def calendar_overrides(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The districts' own due dates, as officials edit them."""
+    return query(
+        con,
+        """
+        SELECT district_id AS district, indicator, months_after, due_day
+        FROM reporting_calendar WHERE district_id IS NOT NULL
+        ORDER BY district_id, indicator
+        """,
+    )
+
+
+def replace_calendar_overrides(
+    con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, *, actor: str
+) -> dict[str, int]:
+    """Replace every district override with `frame` (validated by the caller), audited."""
+    frame = frame[CALENDAR_COLUMNS].reset_index(drop=True)
+    before = calendar_overrides(con)
+    with transaction(con) as cur:
+        cur.execute("DELETE FROM reporting_calendar WHERE district_id IS NOT NULL")
+        if not frame.empty:
+            cur.register("incoming_overrides", frame)
+            cur.execute(
+                "INSERT INTO reporting_calendar (indicator, district_id, months_after, due_day,"
+                " changed_by, changed_at)"
+                " SELECT indicator, district, months_after, due_day, $actor, $now"
+                " FROM incoming_overrides",
+                {"actor": actor, "now": datetime.now()},
+            )
+            cur.unregister("incoming_overrides")
+        counts = {"before": len(before), "after": len(frame)}
+        audit(cur, actor, "calendar.replace", "reporting_calendar", counts)
+    return counts
