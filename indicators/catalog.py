@@ -84,7 +84,9 @@ def parse(document: dict) -> Catalog:
     targets = _validate_each("target", Target, document.get("target", []))
     requirements = _validate_each("requirement", Requirement, document.get("requirement", []))
 
-    calendar = _validate_each("reporting_calendar", ReportingCalendar, [document.get("reporting_calendar", {})])[0]
+    calendar = _validate_each(
+        "reporting_calendar", ReportingCalendar, [document.get("reporting_calendar", {})]
+    )[0]
 
     _no_duplicates("theme", [t.key for t in themes])
     _no_duplicates("indicator", [i.key for i in indicators])

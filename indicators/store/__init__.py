@@ -86,11 +86,14 @@ from .monitoring import (
     sector_emissions,
 )
 from .obligations import (
+    CALENDAR_COLUMNS,
+    OBLIGATION_STATUSES,
     calendar,
     calendar_overrides,
     obligation_summary,
     obligations,
     organisations_without_users,
+    owed_rows,
     replace_calendar_overrides,
 )
 from .reads import (
@@ -198,8 +201,11 @@ __all__ = [
     "template_rows",
     "ingest_synthetic_csv",
     "obligations",
+    "OBLIGATION_STATUSES",
+    "CALENDAR_COLUMNS",
     "obligation_summary",
     "organisations_without_users",
+    "owed_rows",
     "calendar",
     "calendar_overrides",
     "replace_calendar_overrides",

@@ -17,8 +17,9 @@ import duckdb
 import pandas as pd
 
 from .connection import audit, query, transaction
+from .effective import effective_observations_sql
 
-STATUSES = ("received", "due", "overdue")
+OBLIGATION_STATUSES = ("received", "due", "overdue")
 CALENDAR_COLUMNS = ["district", "indicator", "months_after", "due_day"]
 
 # the calendar when neither a district nor the catalog says anything (models.ReportingCalendar)
@@ -118,7 +119,7 @@ def obligations(
     organisation: str | None = None,
     district: str | None = None,
     year: int | None = None,
-    statuses: tuple[str, ...] = STATUSES,
+    statuses: tuple[str, ...] = OBLIGATION_STATUSES,
     due_within_days: int | None = None,
 ) -> pd.DataFrame:
     """Every obligation (or those with `statuses`; with `due_within_days`, `due` ones only up to
@@ -194,6 +195,48 @@ def obligation_summary(
         ORDER BY s.overdue DESC, n.name, s.key
         """,
         _params(today=today, organisation=organisation, district=district, year=year),
+    )
+
+
+def owed_rows(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    today: date,
+    organisation: str | None = None,
+    district: str | None = None,
+) -> pd.DataFrame:
+    """The template rows of every obligation not yet received (due or overdue): one per
+    breakdown, with the unit, which numbers the row needs, and the figure that counts for the
+    latest earlier period of the same key (pending included) for comparison."""
+    last = effective_observations_sql(
+        include_pending=True,
+        condition="o.project_id IN (SELECT project FROM proj) AND o.series = ''",
+    )
+    return query(
+        con,
+        f"""
+        WITH {_obligations_cte()},
+        owed AS (
+            SELECT b.project, b.district, b.organisation, b.indicator, b.position, b.period,
+                   b.due_date, b.status, i.unit, i.aggregation, br.breakdown
+            FROM obligation b JOIN indicator i ON i.key = b.indicator,
+                 unnest(CASE WHEN len(i.breakdowns) = 0 THEN [''] ELSE i.breakdowns END)
+                     AS br(breakdown)
+            WHERE b.status <> 'received'),
+        last AS (
+            SELECT project_id AS project, indicator, breakdown, period, value, numerator,
+                   denominator
+            FROM ({last}))
+        SELECT owed.project, owed.district, owed.organisation, owed.indicator, owed.period,
+               owed.breakdown, owed.unit, owed.aggregation, owed.due_date, owed.status,
+               last.period AS last_period, last.value AS last_value,
+               last.numerator AS last_numerator, last.denominator AS last_denominator
+        FROM owed ASOF LEFT JOIN last
+          ON owed.project = last.project AND owed.indicator = last.indicator
+         AND owed.breakdown = last.breakdown AND owed.period > last.period
+        ORDER BY owed.project, owed.position, owed.indicator, owed.period, owed.breakdown
+        """,
+        _params(today=today, organisation=organisation, district=district),
     )
 
 
