@@ -141,6 +141,27 @@ def owed_template_csv(rows: pd.DataFrame, lang: str) -> bytes:
     )
 
 
+def owed_workbook(
+    con: duckdb.DuckDBPyConnection,
+    actor: access.Actor,
+    rows: pd.DataFrame,
+    *,
+    lang: str,
+    organisation: str | None = None,
+    today: date | None = None,
+) -> bytes:
+    """The owed rows as the people's XLSX workbook (indicators/reporting/xlsx_template.py)."""
+    from indicators.reporting import xlsx_template
+
+    access.require(actor, "read_obligations", "download the template")
+    org = organisation or actor.organisation
+    names = store.organisations(con)
+    name = dict(zip(names["id"], names["name"], strict=True)).get(org, org or "")
+    return xlsx_template.workbook(
+        rows, store.indicators(con), lang=lang, organisation=name, today=today
+    )
+
+
 # --------------------------------------------------------------------------- the calendar
 
 

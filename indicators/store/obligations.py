@@ -189,7 +189,8 @@ def obligation_summary(
         SELECT s.key AS {by}, n.name AS {by}_name, s.expected, s.received, s.missing,
                s.overdue,
                s.received / s.expected AS reporting_rate,
-               CASE WHEN s.timed > 0 THEN s.on_time / s.timed END AS on_time_rate
+               CASE WHEN s.timed > 0 THEN s.on_time / s.timed END AS on_time_rate,
+               s.on_time, s.timed
                {reachable}
         FROM s LEFT JOIN {names} n ON n.id = s.key
         ORDER BY s.overdue DESC, n.name, s.key
@@ -227,13 +228,15 @@ def owed_rows(
             SELECT project_id AS project, indicator, breakdown, period, value, numerator,
                    denominator
             FROM ({last}))
-        SELECT owed.project, owed.district, owed.organisation, owed.indicator, owed.period,
+        SELECT owed.project, p.name AS project_name, owed.district, owed.organisation,
+               owed.indicator, owed.period,
                owed.breakdown, owed.unit, owed.aggregation, owed.due_date, owed.status,
                last.period AS last_period, last.value AS last_value,
                last.numerator AS last_numerator, last.denominator AS last_denominator
         FROM owed ASOF LEFT JOIN last
           ON owed.project = last.project AND owed.indicator = last.indicator
          AND owed.breakdown = last.breakdown AND owed.period > last.period
+        JOIN project p ON p.id = owed.project
         ORDER BY owed.project, owed.position, owed.indicator, owed.period, owed.breakdown
         """,
         _params(today=today, organisation=organisation, district=district),
