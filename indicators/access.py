@@ -256,5 +256,17 @@ def publish(con: duckdb.DuckDBPyConnection, actor: Actor, out) -> dict[str, int]
     return store.publish_snapshot(con, out, actor=actor.label)
 
 
+def set_language(con: duckdb.DuckDBPyConnection, actor: Actor, email: str, language) -> None:
+    """The language a person's e-mail (reminders, review decisions) is written in; None: the
+    app's default. Officials, like every other change to the user table."""
+    from indicators import i18n
+
+    require(actor, "manage_users", "manage who may log in")
+    if language is not None and language not in i18n.LANGUAGES:
+        raise ValueError(f"unknown language {language!r}: use one of {', '.join(i18n.LANGUAGES)}")
+    if not store.set_user_language(con, email, language, actor=actor.label):
+        raise ValueError(f"{email} is not in the user table")
+
+
 # The CLI acts for the person at the terminal, who already has the database file: an official.
 SYSTEM = Actor(role="official", email="cli")

@@ -134,8 +134,22 @@ class Project(Strict):
     synthetic: bool = False
     # the last year the project reports (construction over, handed over); None: still reporting
     reporting_until: int | None = Field(default=None, ge=1900, le=2100)
+    # the first year it must report (None: from its first reported figure)
+    reporting_from: int | None = Field(default=None, ge=1900, le=2100)
 
     _id = field_validator("id")(_check_key)
+
+    @model_validator(mode="after")
+    def _reporting_years(self) -> Project:
+        if (
+            self.reporting_from
+            and self.reporting_until
+            and self.reporting_from > self.reporting_until
+        ):
+            raise ValueError(
+                f"reports from {self.reporting_from} but only until {self.reporting_until}"
+            )
+        return self
 
 
 class Target(Strict):

@@ -139,6 +139,8 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             subject VARCHAR NOT NULL, language VARCHAR, items INTEGER NOT NULL DEFAULT 0,
             detail JSON);
         ALTER TABLE app_user ADD COLUMN IF NOT EXISTS language VARCHAR;
+        -- the first year a project must report (NULL: its first reported year, else this year)
+        ALTER TABLE project ADD COLUMN IF NOT EXISTS reporting_from INTEGER;
         """,
     ),
 ]

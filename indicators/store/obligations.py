@@ -2,8 +2,9 @@
 indicators they report and the reporting calendar, never stored row by row.
 
 An obligation is a project x an indicator that projects report x a period that is over, from
-the project's first reported year (this year for a project with no figure yet) to its
-`reporting_until` year. Its due date comes from the calendar: the district's override, else
+the project's `reporting_from` year (officials set it on the Targets page; when empty, its
+first reported year, and this year for a project with no figure yet) to its `reporting_until`
+year. Its due date comes from the calendar: the district's override, else
 the catalog's default for the indicator. It is `received` when any figure for it arrived in a
 submission that is approved or pending (the first one gives `received_at`), else `due` until
 its due date has passed, then `overdue`.
@@ -34,7 +35,7 @@ def _obligations_cte() -> str:
     return f"""
     proj AS (
         SELECT p.id AS project, p.district_id AS district, p.organisation_id AS organisation,
-               p.reporting_until
+               p.reporting_from, p.reporting_until
         FROM project p
         WHERE ($org IS NULL OR p.organisation_id = $org)
           AND ($district IS NULL OR p.district_id = $district)),
@@ -47,7 +48,8 @@ def _obligations_cte() -> str:
           AND o.project_id IN (SELECT project FROM proj)
         GROUP BY ALL),
     span AS (
-        SELECT proj.*, coalesce(f.first_year, $this_year) AS first_year,
+        SELECT proj.*,
+               coalesce(proj.reporting_from, f.first_year, $this_year) AS first_year,
                least(coalesce(proj.reporting_until, $this_year), $this_year) AS last_year
         FROM proj LEFT JOIN (
             SELECT project, min(CAST(left(period, 4) AS INTEGER)) AS first_year

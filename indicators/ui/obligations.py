@@ -107,6 +107,25 @@ def years(version: data.Version) -> list[int]:
     return list(range(this, (first or this) - 1, -1))
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _languages(version: data.Version) -> dict[str, str | None]:
+    frame = store.user_languages(data.con())
+    return {
+        e: (x if isinstance(x, str) else None)
+        for e, x in zip(frame["email"], frame["language"], strict=True)
+    }
+
+
+def user_languages(actor: access.Actor) -> dict[str, str | None]:
+    """Each person's e-mail language (None: the app's default); officials."""
+    access.require(actor, "manage_users", "see who may log in")
+    return _languages(data.version())
+
+
+def set_language(actor: access.Actor, email: str, language: str | None) -> None:
+    access.set_language(data.con(), actor, email, language)
+
+
 # ----------------------------------------------------------------------------- tables
 
 

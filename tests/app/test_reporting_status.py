@@ -4,9 +4,6 @@ who no reminder reaches, filters in the address, and the reporting calendar."""
 
 from __future__ import annotations
 
-from indicators import store
-from indicators.ui import data
-
 
 def run(at):
     at.run()
@@ -30,7 +27,10 @@ def table_with(at, column: str):
 def test_official_sees_expected_received_and_overdue_per_organisation(make_app):
     at = status_page(make_app)
     by_org = table_with(at, "Reporting rate")
-    assert set(by_org["Organisation"]) >= {"Aalto Rakennus Oy (synthetic)", "Kivi Kodit Oy (synthetic)"}
+    assert set(by_org["Organisation"]) >= {
+        "Aalto Rakennus Oy (synthetic)",
+        "Kivi Kodit Oy (synthetic)",
+    }
     assert (by_org["Expected"] == by_org["Received"] + by_org["Missing"]).all()
     metrics = {m.label: m.value for m in at.metric}
     assert int(metrics["Overdue"].replace(",", "")) > 0
