@@ -119,9 +119,9 @@ def message(config: Settings, to: str, subject: str, body: str, language: str) -
     mail["Subject"] = subject
     mail["Date"] = formatdate(localtime=True)
     mail["Message-ID"] = make_msgid(domain=config.sender.rpartition("@")[2].strip("> ") or None)
-    mail["Content-Language"] = language
     mail["Auto-Submitted"] = "auto-generated"
     mail.set_content(body)
+    mail["Content-Language"] = language  # after set_content, which replaces Content-* headers
     return mail
 
 
