@@ -59,7 +59,8 @@ chosen = dict(
     today=today,
 )
 
-by_org = ob.summary(version, actor, "organisation", **chosen)
+tables = ob.summaries(version, actor, **chosen)
+by_org, by_district = tables["organisation"], tables["district"]
 st.caption(t("obligations.as_of", date=today.isoformat()))
 if by_org.empty:
     widgets.empty(t("obligations.empty"))
@@ -93,7 +94,6 @@ widgets.table(
 )
 
 st.subheader(t("obligations.by_district"))
-by_district = ob.summary(version, actor, "district", **chosen)
 widgets.table(
     ob.summary_table(by_district, "district", names),
     name="reporting-status-districts",

@@ -54,7 +54,7 @@ def cmd_due(args) -> None:
         statuses=tuple(args.status) if args.status else store.OBLIGATION_STATUSES,
     )
     if args.json:
-        cli._print_json(obligations.due_records(frame))
+        print(obligations.due_json(obligations.due_records(frame)))
         return
     if frame.empty:
         print("no obligations")

@@ -28,8 +28,11 @@ _FALLBACK = "CASE WHEN {res} = 'month' THEN {month} ELSE {year} END"
 
 
 def _obligations_cte() -> str:
-    """The CTE `ob`: one row per obligation of the projects chosen by $org and $district,
-    periods over by $today, optionally only those of $year."""
+    """The CTE `obligation`: one row per obligation of the projects chosen by $org and
+    $district, periods over by $today, optionally only those of $year.
+
+    Keys are integers (year, month; a yearly figure is month 12, its last month) until the
+    end, and each district's due-date rule is worked out once per indicator, not per row."""
     months_after = _FALLBACK.format(res="ind.resolution", month=1, year=3)
     due_day = _FALLBACK.format(res="ind.resolution", month=15, year=31)
     return f"""
@@ -40,7 +43,8 @@ def _obligations_cte() -> str:
         WHERE ($org IS NULL OR p.organisation_id = $org)
           AND ($district IS NULL OR p.district_id = $district)),
     got AS (  -- each key's first arrival in a submission that counts (approved or pending)
-        SELECT o.project_id AS project, o.indicator, o.period,
+        SELECT o.project_id AS project, o.indicator, CAST(o.year AS INTEGER) AS year,
+               CAST(coalesce(o.month, 12) AS INTEGER) AS month,
                min(s.submitted_at) AS received_at,
                arg_min(s.kind, s.submitted_at) AS received_kind
         FROM observation o JOIN submission s ON s.id = o.submission_id
@@ -52,40 +56,44 @@ def _obligations_cte() -> str:
                coalesce(proj.reporting_from, f.first_year, $this_year) AS first_year,
                least(coalesce(proj.reporting_until, $this_year), $this_year) AS last_year
         FROM proj LEFT JOIN (
-            SELECT project, min(CAST(left(period, 4) AS INTEGER)) AS first_year
-            FROM got GROUP BY project) f USING (project)),
+            SELECT project, min(year) AS first_year FROM got GROUP BY project) f USING (project)),
     ind AS (
         SELECT key AS indicator, resolution, position
         FROM indicator WHERE aggregation <> 'reported'),
-    keys AS (
-        SELECT span.project, span.district, span.organisation, ind.indicator, ind.resolution,
-               ind.position, y.year, m.month
-        FROM span, ind, unnest(range(span.first_year, span.last_year + 1)) AS y(year),
-             unnest(CASE WHEN ind.resolution = 'month' THEN range(1, 13) ELSE [12] END)
-                 AS m(month)
-        WHERE ($year IS NULL OR y.year = $year)
-          AND make_date(CAST(y.year AS INTEGER), CAST(m.month AS INTEGER), 1)
-              + INTERVAL 1 MONTH <= $today),
-    ruled AS (
-        SELECT keys.*,
-               CASE WHEN keys.resolution = 'month'
-                    THEN printf('%04d-%02d', keys.year, keys.month)
-                    ELSE CAST(keys.year AS VARCHAR) END AS period,
-               CAST(make_date(CAST(keys.year AS INTEGER), CAST(keys.month AS INTEGER), 1)
-                    + to_months(coalesce(o.months_after, c.months_after, {months_after}))
-                    AS DATE) AS due_month,
+    rule AS (  -- the district's own due date, else the catalog's, per indicator
+        SELECT d.district, ind.indicator, ind.resolution, ind.position,
+               coalesce(o.months_after, c.months_after, {months_after}) AS months_after,
                coalesce(o.due_day, c.due_day, {due_day}) AS due_day
-        FROM keys JOIN ind USING (indicator)
+        FROM (SELECT DISTINCT district FROM proj) d CROSS JOIN ind
         LEFT JOIN reporting_calendar c
-               ON c.indicator = keys.indicator AND c.district_id IS NULL
+               ON c.indicator = ind.indicator AND c.district_id IS NULL
         LEFT JOIN reporting_calendar o
-               ON o.indicator = keys.indicator AND o.district_id = keys.district),
+               ON o.indicator = ind.indicator AND o.district_id = d.district),
+    months AS (
+        SELECT 'year' AS resolution, 12 AS month
+        UNION ALL SELECT 'month', unnest(range(1, 13))),
+    years AS (
+        SELECT project, district, organisation,
+               CAST(unnest(range(first_year, last_year + 1)) AS INTEGER) AS year
+        FROM span),
+    keys AS (
+        SELECT y.project, y.district, y.organisation, y.year, m.month, r.indicator,
+               r.resolution, r.position, r.months_after, r.due_day
+        FROM years y JOIN rule r USING (district) JOIN months m USING (resolution)
+        WHERE y.year * 12 + m.month < $this_year * 12 + $this_month
+          AND ($year IS NULL OR y.year = $year)),
+    dated AS (
+        SELECT keys.*, g.received_at, g.received_kind,
+               make_date(keys.year, keys.month, 1) + to_months(keys.months_after) AS due_month
+        FROM keys LEFT JOIN got g USING (project, indicator, year, month)),
     ob AS (
-        SELECT r.organisation, r.project, r.district, r.indicator, r.position, r.period,
-               make_date(year(r.due_month), month(r.due_month),
-                         least(r.due_day, day(last_day(r.due_month)))) AS due_date,
-               g.received_at, g.received_kind
-        FROM ruled r LEFT JOIN got g USING (project, indicator, period)),
+        SELECT organisation, project, district, indicator, position,
+               CASE WHEN resolution = 'month' THEN printf('%04d-%02d', year, month)
+                    ELSE CAST(year AS VARCHAR) END AS period,
+               make_date(year(due_month), month(due_month),
+                         least(due_day, day(last_day(due_month)))) AS due_date,
+               received_at, received_kind
+        FROM dated),
     obligation AS (
         SELECT ob.*,
                CASE WHEN received_at IS NOT NULL THEN 'received'
@@ -111,6 +119,7 @@ def _params(
         "year": year,
         "today": today,
         "this_year": today.year,
+        "this_month": today.month,
     }
 
 
@@ -153,52 +162,62 @@ def obligations(
     )
 
 
-def obligation_summary(
+def obligation_summaries(
     con: duckdb.DuckDBPyConnection,
     *,
-    by: str,
     today: date,
     organisation: str | None = None,
     district: str | None = None,
     year: int | None = None,
-) -> pd.DataFrame:
-    """Per organisation (by='organisation') or district: expected, received, missing, overdue,
-    the reporting rate (received of expected) and the on-time rate (received by the due date,
-    of those received with a known arrival date or overdue: history loads and what is not yet
-    due are left out). Organisations
-    also say how many people could be reminded (users of the organisation)."""
-    if by not in ("organisation", "district"):
-        raise ValueError(f"summary by {by!r}: use 'organisation' or 'district'")
-    names = "organisation" if by == "organisation" else "district"
-    reachable = (
-        ", (SELECT count(*) FROM app_user u WHERE u.organisation_id = s.key) AS users"
-        if by == "organisation"
-        else ""
-    )
-    return query(
+) -> dict[str, pd.DataFrame]:
+    """Per organisation and per district (one pass over the obligations, GROUPING SETS):
+    expected, received, missing, overdue, the reporting rate (received of expected) and the
+    on-time rate (received by the due date, of those received with a known arrival date or
+    overdue: history loads and what is not yet due are left out); `on_time` and `timed` are
+    its counts. Organisations also say how many people could be reminded (`users`)."""
+    frame = query(
         con,
         f"""
         WITH {_obligations_cte()},
         s AS (
-            SELECT {by} AS key, count(*) AS expected,
+            SELECT organisation, district, grouping(organisation) AS by_district,
+                   count(*) AS expected,
                    count(*) FILTER (WHERE status = 'received') AS received,
                    count(*) FILTER (WHERE status <> 'received') AS missing,
                    count(*) FILTER (WHERE status = 'overdue') AS overdue,
                    count(*) FILTER (WHERE on_time) AS on_time,
-                   count(*) FILTER (WHERE on_time IS NOT NULL OR status = 'overdue')
-                       AS timed
-            FROM obligation GROUP BY {by})
-        SELECT s.key AS {by}, n.name AS {by}_name, s.expected, s.received, s.missing,
-               s.overdue,
-               s.received / s.expected AS reporting_rate,
+                   count(*) FILTER (WHERE on_time IS NOT NULL OR status = 'overdue') AS timed
+            FROM obligation GROUP BY GROUPING SETS ((organisation), (district)))
+        SELECT s.by_district = 1 AS by_district, s.organisation, o.name AS organisation_name,
+               s.district, d.name AS district_name, s.expected, s.received, s.missing,
+               s.overdue, s.received / s.expected AS reporting_rate,
                CASE WHEN s.timed > 0 THEN s.on_time / s.timed END AS on_time_rate,
-               s.on_time, s.timed
-               {reachable}
-        FROM s LEFT JOIN {names} n ON n.id = s.key
-        ORDER BY s.overdue DESC, n.name, s.key
+               s.on_time, s.timed,
+               (SELECT count(*) FROM app_user u WHERE u.organisation_id = s.organisation)
+                   AS users
+        FROM s LEFT JOIN organisation o ON o.id = s.organisation
+        LEFT JOIN district d ON d.id = s.district
+        ORDER BY s.overdue DESC, coalesce(o.name, d.name), coalesce(s.organisation, s.district)
         """,
         _params(today=today, organisation=organisation, district=district, year=year),
     )
+    common = ["expected", "received", "missing", "overdue", "reporting_rate", "on_time_rate"]
+    common += ["on_time", "timed"]
+    by_org = frame[~frame["by_district"]]
+    by_district = frame[frame["by_district"]]
+    return {
+        "organisation": by_org[["organisation", "organisation_name", *common, "users"]].reset_index(
+            drop=True
+        ),
+        "district": by_district[["district", "district_name", *common]].reset_index(drop=True),
+    }
+
+
+def obligation_summary(con: duckdb.DuckDBPyConnection, *, by: str, **selection) -> pd.DataFrame:
+    """obligation_summaries' table by 'organisation' or 'district'."""
+    if by not in ("organisation", "district"):
+        raise ValueError(f"summary by {by!r}: use 'organisation' or 'district'")
+    return obligation_summaries(con, **selection)[by]
 
 
 def owed_rows(

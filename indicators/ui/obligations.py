@@ -22,23 +22,16 @@ from indicators.ui.names import Names
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def summary(
+def summaries(
     version: data.Version,
     actor: access.Actor,
-    by: str,
     organisation: str | None,
     district: str | None,
     year: int | None,
     today: date,
-) -> pd.DataFrame:
-    return obligations.summary(
-        data.con(),
-        actor,
-        by=by,
-        organisation=organisation,
-        district=district,
-        year=year,
-        today=today,
+) -> dict[str, pd.DataFrame]:
+    return obligations.summaries(
+        data.con(), actor, organisation=organisation, district=district, year=year, today=today
     )
 
 
@@ -98,6 +91,7 @@ def save_overrides(actor: access.Actor, frame: pd.DataFrame) -> dict[str, int]:
     return obligations.save_overrides(data.con(), actor, frame)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
 def years(version: data.Version) -> list[int]:
     """The years obligations can fall in: from the oldest figure to this year, newest first."""
     first = store.scalar(
