@@ -7,7 +7,6 @@ reporting calendar officials edit, and the shapes the CLI, the pages and the rem
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import duckdb
@@ -52,22 +51,25 @@ def due(
     )
 
 
-def due_records(frame: pd.DataFrame) -> list[dict]:
-    """The obligations as JSON-ready objects (DUE_FIELDS; dates as ISO text, null when none),
-    converted column by column (a due list of a large organisation has ten thousand rows)."""
-    out = frame[DUE_FIELDS].copy()
-    out["due_date"] = pd.to_datetime(out["due_date"]).dt.strftime("%Y-%m-%d")
-    received = pd.to_datetime(out["received_at"])
-    out["received_at"] = received.dt.strftime("%Y-%m-%dT%H:%M:%S").astype(object)
-    out.loc[received.isna(), "received_at"] = None
-    return out.to_dict("records")
-
-
-def due_json(records: list[dict]) -> str:
-    """A JSON list with one obligation per line (the C encoder per row: fast, and greppable)."""
-    if not records:
-        return "[]"
-    return "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n]"
+def due_json(
+    con: duckdb.DuckDBPyConnection,
+    actor: access.Actor,
+    *,
+    organisation: str | None = None,
+    district: str | None = None,
+    today: date | None = None,
+    statuses: tuple[str, ...] = store.OBLIGATION_STATUSES,
+) -> str:
+    """The obligations the actor may see as a JSON list (DUE_FIELDS), one object per line."""
+    scope = access.obligations_scope(actor, organisation)
+    rows = store.obligations_json(
+        con,
+        today=today or date.today(),
+        organisation=scope,
+        district=district,
+        statuses=statuses,
+    )
+    return "[\n" + ",\n".join(rows) + "\n]" if rows else "[]"
 
 
 def summaries(

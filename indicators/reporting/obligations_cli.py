@@ -45,17 +45,16 @@ def cmd_due(args) -> None:
         raise cli.CliError(f"unknown organisation {args.org!r} (see: projects --json)", 1)
     if args.district and args.district not in set(store.districts(con)["id"]):
         raise cli.CliError(f"unknown district {args.district!r}", 1)
-    frame = obligations.due(
-        con,
-        actor,
+    selection = dict(
         organisation=args.org,
         district=args.district,
         today=_today(args.today),
         statuses=tuple(args.status) if args.status else store.OBLIGATION_STATUSES,
     )
     if args.json:
-        print(obligations.due_json(obligations.due_records(frame)))
+        print(obligations.due_json(con, actor, **selection))
         return
+    frame = obligations.due(con, actor, **selection)
     if frame.empty:
         print("no obligations")
         return
