@@ -45,3 +45,8 @@ bench: $(VENV)/.dev $(SCALE)
 
 clean-db:
 	rm -f $(DB) $(DB).wal
+
+# reporting obligations on the scale database: due --json per organisation, the status page
+.PHONY: bench-obligations
+bench-obligations: $(VENV)/.dev $(SCALE)
+	INDICATORS_DB=$(SCALE) $(PY) bench/obligations.py --repeat 3
