@@ -6,7 +6,7 @@ from pydantic import ValidationError
 from indicators import i18n
 from indicators.access import PermissionDenied
 from indicators.models import User
-from indicators.ui import admin, obligations, session
+from indicators.ui import admin, obligations, reporting, session
 from indicators.ui.language import t
 
 actor = session.require("manage_users")
@@ -160,6 +160,10 @@ if not users.empty:
 
             def save_language():
                 obligations.set_language(actor, person, chosen)
-                return t("obligations.access.saved", email=person, language=language_label(chosen))
+                return t(
+                    "obligations.access.saved",
+                    email=reporting.plain(person),
+                    language=language_label(chosen),
+                )
 
             report(save_language)

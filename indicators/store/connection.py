@@ -124,7 +124,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         5,
         "reporting calendar, mail log, each user's language",
         # Written the way DuckLake can run it: no keys, sequences or indexes; ids are
-        # coalesce(max(id), 0) + 1 inside the writing transaction (store/reminders.py).
+        # coalesce(max(id), 0) + 1 inside the writing transaction (store/mail_log.py).
         """
         -- when a period's figure is due: `months_after` the period's last month, on `due_day`
         -- (clamped to the month's length). district_id NULL: the catalog's default.
