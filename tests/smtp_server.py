@@ -17,6 +17,13 @@ class Inbox:
     """Every message the server accepted, parsed, with its envelope recipients."""
 
     messages: list = field(default_factory=list)
+    refuse: set = field(default_factory=set)  # addresses the server will not take
+
+    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802
+        if address in self.refuse:
+            return "550 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)

@@ -88,13 +88,21 @@ def run(
     planned = plan(con, actor, today, config.app_url)
     if not planned.send:
         return planned
+    sent = []
     with mail.Connection(config) as smtp:
         for reminder in planned.send:
-            smtp.send(
-                mail.message(
-                    config, reminder.email, reminder.subject, reminder.body, reminder.language
+            try:
+                smtp.send(
+                    mail.message(
+                        config, reminder.email, reminder.subject, reminder.body, reminder.language
+                    )
                 )
-            )
+            except smtplib.SMTPRecipientsRefused as refused:
+                # one address the server will not take must not cost everyone else their reminder
+                reason = "; ".join(f"{code} {text!r}" for code, text in refused.recipients.values())
+                planned.skipped.append((reminder.email, f"refused by the mail server: {reason}"))
+                continue
+            sent.append(reminder)
             # logged one by one: a failure later leaves the messages already sent on record
             store.log_mail(
                 con,
@@ -108,6 +116,7 @@ def run(
                 detail={"overdue": reminder.overdue, "due": reminder.due},
                 actor=actor.label,
             )
+    planned.send = sent
     return planned
 
 

@@ -98,6 +98,18 @@ def test_every_reminder_is_logged_in_the_database_and_the_audit_log(demo_db, smt
     assert len(audit) == 2
 
 
+def test_an_address_the_server_refuses_costs_nobody_else_their_reminder(
+    demo_db, smtp_server, capsys
+):
+    smtp_server.refuse.add(A)
+    assert remind(demo_db, "--today", DAY.isoformat()) == 0
+    assert smtp_server.recipients == [B]
+    assert f"not reminded: {A} (refused by the mail server" in capsys.readouterr().err
+    con = store.connect(demo_db)
+    assert list(store.mail_log(con)["email"]) == [B]
+    con.close()
+
+
 def test_dry_run_prints_the_messages_and_sends_nothing(demo_db, smtp_server, capsys):
     assert remind(demo_db, "--today", DAY.isoformat(), "--dry-run") == 0
     out = capsys.readouterr().out
