@@ -4,7 +4,7 @@ met, not met or not reported -- with its developer. Developers see only their ow
 
 import streamlit as st
 
-from indicators import access
+from indicators import access, text
 from indicators.reporting import compliance
 from indicators.ui import data, filters, language, project_parts, session, widgets
 from indicators.ui.names import Names
@@ -61,10 +61,10 @@ place = t("obligations.all_projects.option") if every else names.district(distri
 frame = data.project_requirements(
     version, actor, None if every else district, organisation, pending
 )
-st.header(place)
+st.header(text.md(place))
 widgets.synthetic_badge(not every and names.synthetic_district(district))
 if frame.empty:
-    widgets.empty(t("mon.empty.requirements", district=place))
+    widgets.empty(t("mon.empty.requirements", district=text.md(place)))
     st.stop()
 st.markdown(widgets.requirement_summary(compliance.summary(frame), names))
 widgets.notes(

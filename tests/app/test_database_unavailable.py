@@ -21,7 +21,7 @@ def _public_site(monkeypatch, db) -> AppTest:
 
 def _outdated(path):
     with store.connect(path, read_only=False) as con:
-        # the newest migration unapplied: an older app wrote it (whatever the newest is now)
+        # as if the newest migration had never run
         con.execute(
             "DELETE FROM schema_migration WHERE version = (SELECT max(version) FROM schema_migration)"
         )
