@@ -3,10 +3,10 @@
 import streamlit as st
 from pydantic import ValidationError
 
-from indicators import i18n
+from indicators import i18n, text
 from indicators.access import PermissionDenied
 from indicators.models import User
-from indicators.ui import admin, obligations, reporting, session
+from indicators.ui import admin, obligations, session
 from indicators.ui.language import t
 
 actor = session.require("manage_users")
@@ -162,7 +162,7 @@ if not users.empty:
                 obligations.set_language(actor, person, chosen)
                 return t(
                     "obligations.access.saved",
-                    email=reporting.plain(person),
+                    email=text.md(person),
                     language=language_label(chosen),
                 )
 

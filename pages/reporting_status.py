@@ -5,7 +5,7 @@ from datetime import date
 
 import streamlit as st
 
-from indicators import access
+from indicators import access, text
 from indicators.reporting import obligations as rules
 from indicators.ui import data, filters, language, session, widgets
 from indicators.ui import obligations as ob
@@ -179,6 +179,6 @@ if access.can(actor, "manage_calendar") and st.button(
             key="obligations_calendar_errors",
         )
     except access.PermissionDenied as denied:
-        st.error(str(denied))
+        st.error(text.md(denied))
     else:
         st.success(t("obligations.calendar_saved", **counts), icon=":material/check:")
