@@ -98,6 +98,7 @@ from .obligations import (
     owed_rows,
     replace_calendar_overrides,
 )
+from .plausibility import ingest_flags, submission_review_rows
 from .reads import (
     district_series,
     districts,
@@ -114,6 +115,7 @@ from .reads import (
 from .reference import add_reference, sync_catalog
 from .submissions import (
     OBSERVATION_COLUMNS,
+    FlaggedNeedsComment,
     append_observations,
     create_submission,
     load_observations,
@@ -220,4 +222,7 @@ __all__ = [
     "last_reminded",
     "log_mail",
     "mail_log",
+    "ingest_flags",
+    "submission_review_rows",
+    "FlaggedNeedsComment",
 ]
