@@ -60,3 +60,8 @@ cluster: $(VENV)/.app
 # the open-data API on the scale database: 50 concurrent clients, then the whole ZIP streamed
 bench-api: $(VENV)/.dev $(SCALE)
 	$(PY) bench/api.py --db $(SCALE)
+
+# reporting obligations on the scale database: due --json per organisation, the status page
+.PHONY: bench-obligations
+bench-obligations: $(VENV)/.dev $(SCALE)
+	INDICATORS_DB=$(SCALE) $(PY) bench/obligations.py --repeat 3

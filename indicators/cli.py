@@ -332,7 +332,12 @@ def _load_extensions() -> None:
     """Import the modules that register CLI commands (each appends to EXTENSIONS once)."""
     import importlib
 
-    for name in ("indicators.reporting.cli", "indicators.publish", "indicators.lake_cli"):
+    for name in (
+        "indicators.reporting.cli",
+        "indicators.publish",
+        "indicators.lake_cli",
+        "indicators.reporting.obligations_cli",
+    ):
         try:
             importlib.import_module(name)
         except ModuleNotFoundError as exc:

@@ -3,10 +3,10 @@
 import streamlit as st
 from pydantic import ValidationError
 
-from indicators import text
+from indicators import i18n, text
 from indicators.access import PermissionDenied
 from indicators.models import User
-from indicators.ui import admin, session
+from indicators.ui import admin, obligations, session
 from indicators.ui.language import t
 
 actor = session.require("manage_users")
@@ -145,3 +145,37 @@ if not users.empty:
                 return t("admin.access.not_found", email=gone)
 
             report(remove)
+
+    # the language each person's e-mail (reminders, review decisions) is written in
+    st.subheader(t("obligations.access.language_header"))
+    st.caption(t("obligations.access.language_intro"))
+    languages = obligations.user_languages(actor)
+    choices = [None, *i18n.LANGUAGES]
+
+    def language_label(lang: str | None) -> str:
+        return t("obligations.access.default") if lang is None else i18n.LANGUAGE_NAMES[lang]
+
+    with st.form("access_language_form"):
+        person = st.selectbox(
+            t("obligations.access.person"),
+            emails,
+            format_func=lambda e: f"{person_label(e)} · {language_label(languages.get(e))}",
+            key="access_language_who",
+        )
+        chosen = st.selectbox(
+            t("obligations.access.language"),
+            choices,
+            format_func=language_label,
+            key="access_language_lang",
+        )
+        if st.form_submit_button(t("obligations.access.save"), key="access_language_save"):
+
+            def save_language():
+                obligations.set_language(actor, person, chosen)
+                return t(
+                    "obligations.access.saved",
+                    email=text.md(person),
+                    language=language_label(chosen),
+                )
+
+            report(save_language)

@@ -6,8 +6,9 @@ import streamlit as st
 
 from indicators import access, store
 from indicators.reporting import ingest
-from indicators.ui import data, reporting, session
+from indicators.ui import data, obligations, reporting, session
 from indicators.ui.language import current, t
+from indicators.ui.names import Names
 
 actor = session.require("submit")
 
@@ -16,6 +17,13 @@ st.caption(t("upload.intro"))
 if store.public_mode() or store.is_read_only(data.con()):
     st.info(t("upload.read_only"))
     st.stop()
+
+# what the developer must report now, with a template of exactly those rows
+if not access.can(actor, "read_all_obligations"):
+    version = data.version()
+    obligations.due_section(
+        actor, Names(current(), data.indicators(version), data.districts(version))
+    )
 
 # 1. the template: own projects x indicators due x periods, in the language's Excel dialect
 with st.container(border=True):

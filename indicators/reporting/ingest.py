@@ -148,6 +148,9 @@ def review(
     if not approve and comment is None:
         raise ValueError("a rejection needs a comment saying why")
     _retrying(lambda: access.review(con, actor, submission_id, approve=approve, comment=comment))
+    from indicators.reporting import reminders  # the submitter hears of it (when mail is set up)
+
+    reminders.tell_submitter(con, submission_id)
 
 
 def _retrying(write):

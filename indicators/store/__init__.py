@@ -10,6 +10,8 @@ names below. Each submodule holds one concern:
 - reads, monitoring: reads for the CLI and status engine; reads behind the monitoring screens
 - admin: targets, requirements and reference tables edited by officials; audit log; snapshot
 - changes, ingest_checks, ingest_store: compliance uploads, checked and stored in SQL
+- obligations, mail_log: who must report what by when (derived); users' mail language and
+  the log of every message sent
 
 Conventions
 - One read-write connection per process (the app holds it with st.cache_resource); every
@@ -72,6 +74,15 @@ from .ingest_store import (
     template_rows,
 )
 from .lake import LakeError, compact, is_lake
+from .mail_log import (
+    developer_recipients,
+    last_reminded,
+    log_mail,
+    mail_log,
+    set_user_language,
+    submitter,
+    user_languages,
+)
 from .monitoring import (
     data_sources,
     district_figures,
@@ -79,6 +90,19 @@ from .monitoring import (
     indicator_years,
     project_requirements,
     sector_emissions,
+)
+from .obligations import (
+    CALENDAR_COLUMNS,
+    OBLIGATION_STATUSES,
+    calendar,
+    calendar_overrides,
+    obligation_summaries,
+    obligation_summary,
+    obligations,
+    obligations_json,
+    organisations_without_users,
+    owed_rows,
+    replace_calendar_overrides,
 )
 from .plausibility import ingest_flags, submission_review_rows
 from .reads import (
@@ -192,6 +216,24 @@ __all__ = [
     "ingest_store",
     "template_rows",
     "ingest_synthetic_csv",
+    "obligations",
+    "obligations_json",
+    "OBLIGATION_STATUSES",
+    "CALENDAR_COLUMNS",
+    "obligation_summary",
+    "obligation_summaries",
+    "organisations_without_users",
+    "owed_rows",
+    "calendar",
+    "calendar_overrides",
+    "replace_calendar_overrides",
+    "set_user_language",
+    "user_languages",
+    "developer_recipients",
+    "submitter",
+    "last_reminded",
+    "log_mail",
+    "mail_log",
     "ingest_flags",
     "submission_review_rows",
     "FlaggedNeedsComment",

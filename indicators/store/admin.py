@@ -46,6 +46,7 @@ REFERENCE_COLUMNS: dict[str, list[str]] = {
         "district_id",
         "organisation_id",
         "gross_floor_area",
+        "reporting_from",
         "reporting_until",
         "synthetic",
     ],

@@ -149,6 +149,29 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE district ADD COLUMN IF NOT EXISTS name_sv VARCHAR;
         """,
     ),
+    (
+        5,
+        "reporting calendar, mail log, each user's language",
+        # Written the way DuckLake can run it: no keys, sequences or indexes; ids are
+        # coalesce(max(id), 0) + 1 inside the writing transaction (store/mail_log.py).
+        """
+        -- when a period's figure is due: `months_after` the period's last month, on `due_day`
+        -- (clamped to the month's length). district_id NULL: the catalog's default.
+        CREATE TABLE IF NOT EXISTS reporting_calendar (
+            indicator VARCHAR NOT NULL, district_id VARCHAR,
+            months_after INTEGER NOT NULL, due_day INTEGER NOT NULL,
+            changed_by VARCHAR, changed_at TIMESTAMP);
+        -- every message sent (reminders and review decisions): who, when, what
+        CREATE TABLE IF NOT EXISTS mail_log (
+            id BIGINT NOT NULL, sent_at TIMESTAMP NOT NULL, for_date DATE NOT NULL,
+            email VARCHAR NOT NULL, organisation_id VARCHAR, kind VARCHAR NOT NULL,
+            subject VARCHAR NOT NULL, language VARCHAR, items INTEGER NOT NULL DEFAULT 0,
+            detail JSON);
+        ALTER TABLE app_user ADD COLUMN IF NOT EXISTS language VARCHAR;
+        -- the first year a project must report (NULL: its first reported year, else this year)
+        ALTER TABLE project ADD COLUMN IF NOT EXISTS reporting_from INTEGER;
+        """,
+    ),
 ]
 
 

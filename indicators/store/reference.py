@@ -10,6 +10,11 @@ import pandas as pd
 
 from .admin import TARGET_COLUMNS
 from .connection import audit, next_id, transaction
+from .obligations import (
+    calendar_defaults_changed,
+    calendar_defaults_frame,
+    replace_calendar_defaults,
+)
 
 # --------------------------------------------------------------------------- reference data
 
@@ -94,12 +99,14 @@ def sync_catalog(con: duckdb.DuckDBPyConnection, catalog, actor: str = "system")
         ],
         columns=TARGET_COLUMNS,
     )
+    calendar = calendar_defaults_frame(catalog)
     with con.cursor() as cur:
         changed = {
             "themes": _count_changed(cur, "theme", themes, "key"),
             "indicators": _count_changed(cur, "indicator", indicators, "key"),
             "districts": _count_changed(cur, "district", districts, "id"),
             "targets": _missing_targets(cur, targets),
+            "due dates": calendar_defaults_changed(cur, calendar),
         }
     if not any(changed.values()):
         return changed
@@ -108,6 +115,7 @@ def sync_catalog(con: duckdb.DuckDBPyConnection, catalog, actor: str = "system")
         _upsert(cur, "indicator", indicators)
         _upsert(cur, "district", districts)
         _insert_missing_targets(cur, targets)
+        replace_calendar_defaults(cur, calendar)
         audit(cur, actor, "catalog.sync", "catalog", changed)
     return changed
 

@@ -91,6 +91,14 @@ SCREENS: list[Screen] = [
         ":material/fact_check:",
     ),
     Screen(
+        "pages/reporting_status.py",
+        "nav.reporting_status",
+        "reporting-status",
+        frozenset({OFFICIAL}),
+        "nav.reporting",
+        ":material/event_available:",
+    ),
+    Screen(
         "pages/targets.py",
         "nav.targets",
         "targets",

@@ -31,6 +31,10 @@ EXPECTED = {
     "read_audit": {"official"},
     "export_all": {"official"},
     "publish": {"official"},
+    "read_obligations": {"developer", "official"},
+    "read_all_obligations": {"official"},
+    "manage_calendar": {"official"},
+    "remind": {"official"},
 }
 ROLES = ["public", "developer", "official"]
 
