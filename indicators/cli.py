@@ -301,7 +301,7 @@ def _load_extensions() -> None:
     """Import the modules that register CLI commands (each appends to EXTENSIONS once)."""
     import importlib
 
-    for name in ("indicators.reporting.cli", "indicators.publish"):
+    for name in ("indicators.reporting.cli", "indicators.publish", "indicators.report.cli"):
         try:
             importlib.import_module(name)
         except ModuleNotFoundError as exc:

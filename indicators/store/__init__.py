@@ -88,6 +88,7 @@ from .reads import (
     themes,
 )
 from .reference import add_reference, sync_catalog
+from .report import requirements_in_year
 from .submissions import (
     OBSERVATION_COLUMNS,
     append_observations,
@@ -178,4 +179,5 @@ __all__ = [
     "ingest_store",
     "template_rows",
     "ingest_synthetic_csv",
+    "requirements_in_year",
 ]
