@@ -7,7 +7,7 @@ trend line, each linking to the indicator page. All districts: each district's s
 import streamlit as st
 
 from indicators import scorecard
-from indicators.ui import data, filters, language, scorecards, session, widgets
+from indicators.ui import data, filters, language, report, scorecards, session, widgets
 from indicators.ui.names import Names
 
 version = data.version()
@@ -69,3 +69,4 @@ st.subheader(t("mon.overview.table"))
 shown, rows = scorecards.scorecard_table(card, names)
 widgets.table(shown, name=f"scorecard-{district}", key="scorecard_table", data=rows)
 st.caption(widgets.legend(names))
+report.download(version, actor, district, sorted(set(series["year"])), pending)

@@ -98,9 +98,8 @@ def indicator(facts: f.Facts, row: dict, chart: Chart | None) -> dict:
     heads = f.headline(facts, key)
     latest = heads[heads["year"] == heads["year"].max()] if not heads.empty else heads
     if not latest.empty and latest["provisional"].any():
-        rows = facts.series[
-            (facts.series["indicator"] == key) & (facts.series["year"] == latest["year"].max())
-        ]
+        figures = facts.figures(key)
+        rows = figures[figures["year"] == latest["year"].max()]
         marks.append(
             names.provisional(rows)
             if rows["expected_projects"].notna().any()
@@ -135,9 +134,7 @@ def numbers(facts: f.Facts, key: str) -> dict:
     """The figures behind an indicator's chart: every year, breakdown and series up to the
     report's year, with flags and the source note of each."""
     names, t = facts.names, facts.names.t
-    part = facts.series[facts.series["indicator"] == key].sort_values(
-        ["series", "breakdown", "year"]
-    )
+    part = facts.figures(key).sort_values(["series", "breakdown", "year"])
     info = names.info(key)
     heads = [t("mon.col.period")]
     if part["breakdown"].ne("").any():
@@ -201,9 +198,7 @@ def themes(facts: f.Facts, svgs: dict[str, str] | None = None) -> list[dict]:
                     for s, n in f.status_counts(pd.DataFrame(in_theme)).items()
                     if n
                 ),
-                "indicators": [
-                    indicator(facts, r, indicator_chart(facts, r["indicator"])) for r in in_theme
-                ],
+                "indicators": [indicator(facts, r, indicator_chart(facts, r)) for r in in_theme],
             }
         )
     return out

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import duckdb
 import pandas as pd
@@ -64,6 +65,25 @@ class Facts:
     def pending(self) -> bool:
         """Does any figure in the report wait for approval? (only ever with include_pending)"""
         return self.include_pending and bool(self.series["pending"].any())
+
+    @cached_property
+    def by_indicator(self) -> dict[str, pd.DataFrame]:
+        """Each indicator's figures (one grouping, not a filter per indicator)."""
+        return {key: part for key, part in self.series.groupby("indicator", sort=False)}
+
+    @cached_property
+    def headlines(self) -> dict[str, pd.DataFrame]:
+        """Each indicator's yearly headline figures (sectors summed where they add up), with
+        `provisional` marking a year that still waits for some project's approved report."""
+        if self.series.empty:
+            return {}
+        heads = scorecard.totals(self.series, self.names.catalog)
+        heads = heads.assign(provisional=~scorecard.is_whole(heads))
+        heads = heads.sort_values(["indicator", "breakdown", "year"])
+        return {key: part for key, part in heads.groupby("indicator", sort=False)}
+
+    def figures(self, key: str) -> pd.DataFrame:
+        return self.by_indicator.get(key, self.series.iloc[0:0])
 
     @property
     def name_projects(self) -> bool:
@@ -192,13 +212,9 @@ def status_changed(frame: pd.DataFrame) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- facts per indicator
 def headline(facts: Facts, key: str) -> pd.DataFrame:
-    """One indicator's yearly headline figures (sectors summed where they add up), with
-    `provisional` marking a year that still waits for some project's approved report."""
-    part = facts.series[facts.series["indicator"] == key]
-    if part.empty:
-        return part.assign(provisional=pd.Series(dtype=bool))
-    heads = scorecard.totals(part, facts.names.catalog)
-    return heads.assign(provisional=~scorecard.is_whole(heads)).sort_values(["breakdown", "year"])
+    """One indicator's yearly headline figures, provisional years marked (Facts.headlines)."""
+    empty = facts.series.iloc[0:0].assign(provisional=pd.Series(dtype=bool))
+    return facts.headlines.get(key, empty)
 
 
 def target_source(facts: Facts, key: str) -> str | None:

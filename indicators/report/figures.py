@@ -33,10 +33,10 @@ def _print(figure: go.Figure, height: int | None = None) -> go.Figure:
     return figure
 
 
-def indicator_chart(facts: f.Facts, key: str) -> Chart | None:
+def indicator_chart(facts: f.Facts, row: dict) -> Chart | None:
     """The indicator's yearly figures in the district with its target and the trend up to the
     target year, pending and provisional points marked (as on the indicator page)."""
-    names, t = facts.names, facts.names.t
+    names, t, key = facts.names, facts.names.t, row["indicator"]
     heads = f.headline(facts, key)
     heads = heads[heads["series"] == ""]
     if heads.empty or heads["value"].isna().all():
@@ -49,10 +49,8 @@ def indicator_chart(facts: f.Facts, key: str) -> Chart | None:
             for b in heads["breakdown"]
         ]
     )
-    rows = facts.card[facts.card["indicator"] == key].to_dict("records")
     targets, paths = [], {}
-    if rows and not names.missing(rows[0].get("target")):
-        row = rows[0]
+    if not names.missing(row.get("target")):
         year = None if names.missing(row.get("target_year")) else int(row["target_year"])
         text = names.target({**row, "unit": unit}, info.get("direction"))
         targets.append({"label": t("mon.indicator.target_line_one", target=text), "value": float(row["target"]), "year": year})  # fmt: skip

@@ -15,16 +15,27 @@ from . import facts as f
 from . import html, svg
 
 
+REASONS = {
+    "renderer": "the PDF renderer (WeasyPrint with Pango) is not installed on this machine",
+    "browser": "the charts need Chromium, which is not installed on this machine",
+}
+
+
 @cache
-def unavailable() -> str | None:
-    """Why no PDF can be made on this machine (None: it can)."""
+def missing() -> str | None:
+    """What this machine lacks for a PDF: 'renderer' (WeasyPrint or Pango), 'browser'
+    (Chromium, for the charts), or None when it has everything."""
     try:
         import weasyprint  # noqa: F401 - loads Pango through cffi; fails without it
-    except (ImportError, OSError) as exc:
-        return f"the PDF renderer (WeasyPrint with Pango) is not installed: {exc}".split("\n")[0]
-    if not svg.available():
-        return "the charts need Chromium, which is not installed on this server"
-    return None
+    except (ImportError, OSError):
+        return "renderer"
+    return None if svg.available() else "browser"
+
+
+def unavailable() -> str | None:
+    """Why no PDF can be made on this machine, in words (None: it can)."""
+    what = missing()
+    return REASONS[what] if what else None
 
 
 def render(facts: f.Facts) -> bytes:
