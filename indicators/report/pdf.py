@@ -14,7 +14,6 @@ from functools import cache
 from . import facts as f
 from . import html, svg
 
-
 REASONS = {
     "renderer": "the PDF renderer (WeasyPrint with Pango) is not installed on this machine",
     "browser": "the charts need Chromium, which is not installed on this machine",

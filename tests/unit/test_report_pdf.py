@@ -136,16 +136,15 @@ def test_report_pdf_is_tagged_with_its_language_and_headings(pdfs, lang):
 
     def walk(node, depth=0):
         node = node.get_object()
-        if isinstance(node, dict) or hasattr(node, "get"):
-            if "/S" in node:
-                tags.add(str(node["/S"]))
-            kids = node.get("/K")
-            if kids is not None and depth < 60:
-                for kid in kids if isinstance(kids, list) else [kids]:
-                    if hasattr(kid, "get_object"):
-                        walk(kid, depth + 1)
-                    elif isinstance(kid, dict):
-                        walk(kid, depth + 1)
+        if not hasattr(node, "get"):
+            return  # a marked-content id: a leaf
+        if "/S" in node:
+            tags.add(str(node["/S"]))
+        kids = node.get("/K")
+        if kids is not None and depth < 60:
+            for kid in kids if isinstance(kids, list) else [kids]:
+                if hasattr(kid, "get_object"):
+                    walk(kid, depth + 1)
 
     walk(root["/StructTreeRoot"])
     assert {"/H1", "/H2", "/H3"} <= tags
