@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 DB     ?= data/indicators.duckdb
 PORT   ?= 8501
 
-.PHONY: run test fmt lint db clean-db bench
+.PHONY: run test fmt lint db clean-db bench bench-report
 
 $(VENV)/.app: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,3 +45,7 @@ bench: $(VENV)/.dev $(SCALE)
 
 clean-db:
 	rm -f $(DB) $(DB).wal
+
+# the yearly report: time and peak memory of one district's PDF and HTML, demo and scale
+bench-report: $(VENV)/.dev $(SCALE)
+	$(PY) bench/report.py

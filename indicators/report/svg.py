@@ -9,6 +9,7 @@ looks for Chrome itself; we hand it the binary we found, so nothing is downloade
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import re
 import shutil
@@ -67,7 +68,10 @@ def render(charts: list[Chart], *, tabs: int = 1, timeout: float = 60) -> dict[s
                 *(k.calc_fig(c.figure, opts={"format": "svg"}) for c in charts)
             )
 
-    images = asyncio.run(draw())
+    # in a thread of its own: the caller's thread may already run an event loop (Playwright's
+    # sync API, a notebook), where asyncio.run refuses
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        images = pool.submit(asyncio.run, draw()).result()
     return {
         c.key: accessible(img.decode("utf-8"), c) for c, img in zip(charts, images, strict=True)
     }
