@@ -11,6 +11,7 @@ import pytest
 
 from indicators.cli import main
 from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.monitoring_helpers import open_view, wait_for_text
 
 SEAPORT = "stockholm-royal-seaport"
 
@@ -91,3 +92,16 @@ def test_report_pdf_first_pages_render_to_png(report_db, tmp_path):
     pages = sorted(ARTIFACTS.glob("report-pdf-fi-*.png"))
     assert len(pages) == 4
     assert all(p.stat().st_size > 10_000 for p in pages)  # pictures with something on them
+
+
+def test_overview_download_button_gives_the_districts_report_as_pdf(page, app_url, tmp_path):
+    open_view(page, app_url, "", district=SEAPORT, lang="en", report_year="2023")
+    wait_for_text(page, "Download report (PDF)")
+    with page.expect_download(timeout=240_000) as download:
+        page.get_by_role("button", name="Download report (PDF)").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.name == "stockholm-royal-seaport-2023-en.pdf"
+    assert saved.read_bytes()[:5] == b"%PDF-"
+    text = subprocess.run(["pdftotext", str(saved), "-"], capture_output=True, text=True).stdout
+    assert "Stockholm Royal Seaport" in text and "Sustainability report 2023" in text
