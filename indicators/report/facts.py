@@ -61,11 +61,6 @@ class Facts:
     def synthetic(self) -> bool:
         return self.names.synthetic_district(self.district) or bool(self.card["synthetic"].any())
 
-    @property
-    def pending(self) -> bool:
-        """Does any figure in the report wait for approval? (only ever with include_pending)"""
-        return self.include_pending and bool(self.series["pending"].any())
-
     @cached_property
     def by_indicator(self) -> dict[str, pd.DataFrame]:
         """Each indicator's figures (one grouping, not a filter per indicator)."""

@@ -9,6 +9,7 @@ rendered with raw HTML switched off) go in as markup.
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import cache
 from pathlib import Path
@@ -22,6 +23,7 @@ from indicators import i18n
 from . import content, svg
 from . import facts as f
 
+_log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 DOCS = HERE.parents[1] / "docs"
 
@@ -93,7 +95,7 @@ def render(facts: f.Facts, *, for_print: bool = False, svgs: dict[str, str] | No
     charts = [i["chart"] for s in sections for i in s["indicators"] if i["chart"]]
     charts += emissions["charts"]
     if svgs is None:
-        svgs = svg.render(charts) if svg.available() else {}
+        svgs = _drawn(charts, required=for_print)
     drawn = {
         c.key: Markup(svgs[c.key]) if c.key in svgs else _interactive(c, n)
         for n, c in enumerate(charts)
@@ -115,6 +117,20 @@ def render(facts: f.Facts, *, for_print: bool = False, svgs: dict[str, str] | No
     }
     page["sources"] = list(enumerate(facts.sources.texts, start=1))  # after every citation
     return _environment().get_template("report.html").render(**page)
+
+
+def _drawn(charts: list, *, required: bool) -> dict[str, str]:
+    """The charts as SVG; for the HTML, where the browser is missing or fails, none (the
+    interactive charts stand in); for the PDF the failure is the answer."""
+    if not svg.available() and not required:
+        return {}
+    try:
+        return svg.render(charts)
+    except Exception:
+        if required:
+            raise
+        _log.exception("charts could not be drawn as SVG; the HTML gets interactive ones")
+        return {}
 
 
 def _interactive(chart, n: int) -> Markup:

@@ -157,3 +157,12 @@ def test_a_report_counts_each_requirement_once_per_project(demo_con):
 
 def test_html_escapes_quotes_in_the_pdf_page_header():
     assert html._css_string('a"b\\c\nd') == '"a\\22 b\\5c c\\a d"'
+
+
+def test_html_report_still_comes_when_the_browser_fails(demo_con, monkeypatch):
+    def broken(charts, **_):
+        raise TimeoutError("the browser did not answer")
+
+    monkeypatch.setattr(svg, "render", broken)
+    text = page(demo_con, district=SEAPORT, year=2023)
+    assert "The charts in this file are interactive" in text
