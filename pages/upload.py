@@ -112,6 +112,30 @@ if report.duplicate_of is not None:
     st.stop()
 
 st.success(t("upload.valid", rows=report.rows), icon=":material/check_circle:")
+if report.blank_rows:
+    st.info(
+        t("review.blank_rows", count=report.blank_rows), icon=":material/check_box_outline_blank:"
+    )
+if report.flag_count:  # plausibility warnings: the reviewer sees them too; they never block
+    with st.container(key="upload_flags"):
+        st.warning(t("review.warnings_intro", count=report.flag_count), icon=":material/flag:")
+        st.dataframe(
+            report.flags[["line", "column", "value", "reason"]],
+            hide_index=True,
+            column_config=reporting.report_config(),
+            key="upload_flags_table",
+        )
+        if report.flag_count > len(report.flags):
+            st.caption(t("review.warnings_more", shown=len(report.flags), count=report.flag_count))
+        st.download_button(
+            t("upload.download_errors"),
+            data=report.error_csv(),
+            file_name=f"{uploaded.name}-report.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            on_click="ignore",
+            key="upload_flags_download",
+        )
 st.markdown(f"**{t('upload.preview')}**")
 st.dataframe(
     reporting.changes_view(report.preview),

@@ -112,7 +112,6 @@ def indicator(facts: f.Facts, row: dict, chart: Chart | None) -> dict:
         if len(row.get("breakdowns") or []) and names.missing(row.get("value"))
         else names.quantity(row.get("value"), unit)
     )
-    has_status = not names.missing(row.get("status"))
     return {
         "id": f"indicator-{key}",
         "name": names.indicator(key),
@@ -122,7 +121,7 @@ def indicator(facts: f.Facts, row: dict, chart: Chart | None) -> dict:
         "target": names.target({**row, "unit": unit}, info.get("direction")),
         "target_note": target_note,
         "gap": names.gap({**row, "unit": unit}),
-        "status": names.status(row["status"]) if has_status else None,
+        "status": names.row_status(row),
         "workings": names.notes(row.get("note")),
         "marks": marks,
         "chart": chart,

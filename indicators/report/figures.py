@@ -98,6 +98,7 @@ def emission_charts(facts: f.Facts) -> list[Chart]:
             "value": sectors["value"],
         }
     )
+    looks = charts.sector_styles(sectors["sector"], frame["label"])  # as on the emissions page
     waiting = sectors[~scorecard.is_whole(sectors)]
     stack_title = t("mon.emissions.stack_title", district=district)
     stack = charts.bars_by_year(
@@ -108,6 +109,7 @@ def emission_charts(facts: f.Facts) -> list[Chart]:
         lang=names.lang,
         stacked=True,
         marked_years={int(y): t("mon.provisional.short") for y in set(waiting["year"])},
+        styles=looks,
     )
     year = latest_whole_year(sectors)
     part = sectors[sectors["year"] == year]
@@ -123,6 +125,7 @@ def emission_charts(facts: f.Facts) -> list[Chart]:
         x_title=t("mon.col.share"),
         y_title=t("mon.col.sector"),
         lang=names.lang,
+        styles=looks,
     )
     return [
         Chart("chart-emissions", stack_title, _print(stack, 420)),

@@ -74,6 +74,7 @@ from .monitoring import (
     project_requirements,
     sector_emissions,
 )
+from .plausibility import ingest_flags, submission_review_rows
 from .reads import (
     district_series,
     districts,
@@ -91,6 +92,7 @@ from .reference import add_reference, sync_catalog
 from .report import requirements_in_year
 from .submissions import (
     OBSERVATION_COLUMNS,
+    FlaggedNeedsComment,
     append_observations,
     create_submission,
     load_observations,
@@ -180,4 +182,7 @@ __all__ = [
     "template_rows",
     "ingest_synthetic_csv",
     "requirements_in_year",
+    "ingest_flags",
+    "submission_review_rows",
+    "FlaggedNeedsComment",
 ]

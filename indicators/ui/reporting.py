@@ -10,24 +10,24 @@ does not check the same file again, and a write anywhere makes it check again.
 from __future__ import annotations
 
 import hashlib
-import re
 
 import pandas as pd
 import streamlit as st
 
 from indicators import access
-from indicators.reporting import ingest, templates
+from indicators.reporting import ingest, plausibility, templates
+from indicators.text import md as text_md
 from indicators.ui import data
 from indicators.ui.language import current, t
 from indicators.ui.names import Names
 
 REPORT_KEY = "reporting_report"
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>#|~$])")
 
 
 def plain(text: object) -> str:
-    """User-given text (a file name, a comment) shown literally inside Markdown."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
+    """User-given text (a file name, a comment) shown literally inside Markdown (the shared
+    escape of indicators.text)."""
+    return text_md(text)
 
 
 # ----------------------------------------------------------------------------- cached reads
@@ -166,4 +166,47 @@ def report_config() -> dict:
         "column": t("upload.col_column"),
         "value": st.column_config.TextColumn(t("upload.col_value")),
         "reason": st.column_config.TextColumn(t("upload.col_reason"), width="large"),
+    }
+
+
+REVIEW_COLUMNS = [
+    "flags",
+    "reported_for",
+    "indicator_name",
+    "period",
+    "breakdown",
+    "unit",
+    "now",
+    "after",
+    "change",
+    "comment",
+]
+
+
+def review_rows_view(rows: pd.DataFrame) -> pd.DataFrame:
+    """Every row of a submission for the reviewer: the plausibility flags in words (flagged
+    rows come first from the store), the indicator and unit in the reader's language."""
+    lang = current()
+    version = data.version()
+    names = Names(lang, data.indicators(version), data.districts(version))
+    shown = rows.assign(
+        flags=[plausibility.reasons(f, lang) for f in rows["flags"]],
+        indicator_name=[names.indicator(k) for k in rows["indicator"]],
+        unit=[names.unit_name(u) for u in rows["unit"]],
+    )
+    return shown[REVIEW_COLUMNS]
+
+
+def review_rows_config() -> dict:
+    return {
+        "flags": st.column_config.TextColumn(t("review.col_flags"), width="large"),
+        "reported_for": t("review.col_reported_for"),
+        "indicator_name": t("review.col_indicator"),
+        "period": t("review.col_period"),
+        "breakdown": t("review.col_breakdown"),
+        "unit": t("review.col_unit"),
+        "now": st.column_config.NumberColumn(t("review.col_now")),
+        "after": st.column_config.NumberColumn(t("review.col_after")),
+        "change": st.column_config.NumberColumn(t("review.col_change")),
+        "comment": st.column_config.TextColumn(t("review.col_comment")),
     }
