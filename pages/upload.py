@@ -46,12 +46,7 @@ with st.container(border=True):
 
 # 2. the filled file
 st.subheader(t("upload.file_header"))
-uploaded = st.file_uploader(
-    t("upload.file_label"),
-    type=["csv", "txt", "xlsx"],
-    key="upload_file",
-    help=t("upload.file_help"),
-)
+uploaded = reporting.file_uploader("upload_file")
 if uploaded is None:
     st.stop()
 content = uploaded.getvalue()
@@ -82,7 +77,7 @@ if report.warnings:
 if not report.valid:
     st.error(t("upload.invalid", count=report.error_count), icon=":material/error:")
     st.dataframe(
-        report.table(),
+        reporting.report_view(report),
         hide_index=True,
         column_config=reporting.report_config(),
         key="upload_errors",
@@ -146,7 +141,7 @@ st.dataframe(
 failures = report.requirement_failures
 if failures is not None and not failures.empty:
     with st.expander(t("upload.requirement_failures") + f" ({len(failures)})"):
-        st.dataframe(failures, hide_index=True)
+        st.dataframe(failures, hide_index=True, column_config=reporting.requirement_config())
 
 # 4. submit: one transaction, a pending submission
 st.subheader(t("upload.submit_header"))

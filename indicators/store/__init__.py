@@ -49,8 +49,10 @@ from .connection import (
     transaction,
 )
 from .effective import effective_observations_sql
+from .files import DatabaseFileError
 from .ingest_checks import (
     INGEST_COLUMNS,
+    MAX_ERRORS,
     ingest_district_rows,
     ingest_errors,
     ingest_foreign,
@@ -107,6 +109,7 @@ from .submissions import (
 from .users import get_user, remove_user, upsert_user, users
 
 __all__ = [
+    "DatabaseFileError",
     "OutdatedSchemaError",
     "MIGRATIONS",
     "DEFAULT_DB",
@@ -169,6 +172,7 @@ __all__ = [
     "replace_reference",
     "publish_snapshot",
     "INGEST_COLUMNS",
+    "MAX_ERRORS",
     "ingest_stage",
     "ingest_rows",
     "ingest_rejects",

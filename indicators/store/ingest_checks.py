@@ -38,6 +38,10 @@ def sql_text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+MAX_REJECTS = 1_000
+MAX_ERRORS = 10_000
+
+
 def ingest_stage(
     cur: duckdb.DuckDBPyConnection,
     path: Path | str,
@@ -90,6 +94,8 @@ def ingest_stage(
             "store_rejects = true",
             "rejects_table = 'ingest_rejects'",
             "rejects_scan = 'ingest_scans'",
+            # a file of millions of malformed lines would otherwise keep every one of them
+            f"rejects_limit = {MAX_REJECTS}",
         ]
     text = [
         name for name in INGEST_COLUMNS if name in positions and not (typed and name in numeric)
@@ -116,8 +122,12 @@ def ingest_stage(
             f" (SELECT {select} FROM read_csv({sql_text(str(path))}, {', '.join(options)}))"
         )
     empty = " AND ".join(f"{c} IS NULL" for c in [*text, "v0", "n0", "d0"])
-    cur.execute("DROP VIEW IF EXISTS ingest_raw; DROP VIEW IF EXISTS ingest_all")
-    records = cur.execute(f"CREATE OR REPLACE TEMP TABLE ingest_records AS {source}").fetchone()[0]
+    # the earlier read's table goes first: a second read never holds two copies of the file
+    cur.execute(
+        "DROP VIEW IF EXISTS ingest_raw; DROP VIEW IF EXISTS ingest_all;"
+        " DROP TABLE IF EXISTS ingest_records"
+    )
+    records = cur.execute(f"CREATE TEMP TABLE ingest_records AS {source}").fetchone()[0]
     cur.execute(
         "CREATE OR REPLACE TEMP VIEW ingest_all AS SELECT rowid + 1 AS rid, *,"
         " v0 IS NOT NULL OR nullif(trim(value), '') IS NOT NULL AS has_v,"
@@ -621,6 +631,9 @@ def ingest_errors(
         )
     if not parts:
         return pd.DataFrame(columns=["rid", "col", "value", "code", "p1", "p2"])
+    # a file of millions of wrong rows is answered with its first MAX_ERRORS problems, not
+    # with gigabytes of messages
     return cur.execute(
         "SELECT * FROM (" + " UNION ALL ".join(parts) + ") ORDER BY rid, col, code"
+        f" LIMIT {MAX_ERRORS}"
     ).df()
