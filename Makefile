@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 DB     ?= data/indicators.duckdb
 PORT   ?= 8501
 
-.PHONY: run test fmt lint db clean-db bench bench-memory cluster bench-lake bench-api
+.PHONY: run test fmt lint db clean-db bench bench-memory cluster bench-lake bench-api bench-report
 
 $(VENV)/.app: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -65,3 +65,7 @@ bench-api: $(VENV)/.dev $(SCALE)
 .PHONY: bench-obligations
 bench-obligations: $(VENV)/.dev $(SCALE)
 	INDICATORS_DB=$(SCALE) $(PY) bench/obligations.py --repeat 3
+
+# the yearly report: time and peak memory of one district's PDF and HTML, demo and scale
+bench-report: $(VENV)/.dev $(SCALE)
+	$(PY) bench/report.py

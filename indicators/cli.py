@@ -337,6 +337,7 @@ def _load_extensions() -> None:
         "indicators.publish",
         "indicators.lake_cli",
         "indicators.reporting.obligations_cli",
+        "indicators.report.cli",
     ):
         try:
             importlib.import_module(name)

@@ -12,6 +12,7 @@ from indicators.ui import (
     filters,
     language,
     opendata_links,
+    report,
     scorecards,
     session,
     widgets,
@@ -73,3 +74,4 @@ scorecards.district_scorecard(view.sections, names, district)
 st.subheader(t("mon.overview.table"))
 widgets.table(view.shown, name=f"scorecard-{district}", key="scorecard_table", data=view.rows)
 st.caption(widgets.legend(names))
+report.download(version, actor, district, view.years, pending)

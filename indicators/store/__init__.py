@@ -119,6 +119,7 @@ from .reads import (
     themes,
 )
 from .reference import add_reference, sync_catalog
+from .report import requirements_in_year
 from .submissions import (
     OBSERVATION_COLUMNS,
     FlaggedNeedsComment,
@@ -234,6 +235,7 @@ __all__ = [
     "last_reminded",
     "log_mail",
     "mail_log",
+    "requirements_in_year",
     "ingest_flags",
     "submission_review_rows",
     "FlaggedNeedsComment",

@@ -178,6 +178,7 @@ def district_view(version: data.Version, district: str, pending: bool, lang: str
         sections=theme_sections(card, series, indicators, themes, names),
         shown=shown,
         rows=rows,
+        years=sorted({int(y) for y in series["year"]}),
     )
 
 
