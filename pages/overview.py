@@ -39,7 +39,10 @@ if district == filters.ALL:
     ]
     card = data.scorecard(version, tuple(shown_districts["id"]), None, pending)
     counts = scorecard.counts(card["status"])
-    st.markdown(widgets.status_summary(counts, names, districts=len(shown_districts)))
+    context = scorecard.context_count(card)
+    st.markdown(
+        widgets.status_summary(counts, names, districts=len(shown_districts), context=context)
+    )
     shown, rows, config = scorecards.districts_table(shown_districts, card, names)
     widgets.table(
         shown, name="districts-status", key="districts_table", data=rows, column_config=config
@@ -60,7 +63,11 @@ if card.empty:
     widgets.empty(t("mon.empty.district", district=text.md(names.district(district))))
     st.stop()
 
-st.markdown(widgets.status_summary(scorecard.counts(card["status"]), names))
+st.markdown(
+    widgets.status_summary(
+        scorecard.counts(card["status"]), names, context=scorecard.context_count(card)
+    )
+)
 widgets.notes(synthetic=bool(card["synthetic"].any()), pending=pending and card["pending"].any())
 series = data.district_figures(version, (district,), None, pending, False)
 scorecards.district_scorecard(card, series, indicators, themes, names, district)

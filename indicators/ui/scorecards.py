@@ -122,7 +122,8 @@ def district_scorecard(
             continue
         counts = scorecard.counts(r["status"] for r in in_theme)
         st.subheader(text.md(names.theme(theme)))
-        st.caption(widgets.status_summary(counts, names))
+        context = sum(bool(r.get("context")) for r in in_theme)
+        st.caption(widgets.status_summary(counts, names, context=context))
         columns = st.columns(3)
         for n, row in enumerate(in_theme):
             with columns[n % 3]:
