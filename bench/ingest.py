@@ -1,6 +1,6 @@
 """Time a one-million-row compliance upload against DuckDB reading the same file.
 
-    .venv/bin/python bench/ingest.py [--rows 1000000] [--dialect fi|en] [--repeat 3]
+    .venv/bin/python bench/ingest.py [--rows 1000000] [--dialect fi|en] [--repeat 3] [--flags-only]
 
 1. builds the demo database (bench/out/ingest-demo.duckdb, via `init --demo`) and registers
    enough synthetic plots for a bench developer (organisation `bench-bygg`) that a million
@@ -16,6 +16,11 @@
 Prints the ratio (b)/(a) of the medians (target: at most 2.0), the ratio of the best runs, and
 rows per second; (a) into an in-memory table is printed too, for reference. The runs alternate,
 so a busy machine slows both alike. Not part of the test run.
+
+4. times the plausibility flags (store/plausibility.py) on the same file: validation alone
+   (`import --dry-run` without its preview) with and without the flags, alternating, --repeat
+   times each; prints the median difference (target: about a second at most) and the number of
+   flags the synthetic file raises (its values are uniform random, so many look unusual).
 """
 
 from __future__ import annotations
@@ -133,6 +138,34 @@ def time_import(csv: Path, template: Path, workdir: Path) -> tuple[float, int]:
     return elapsed, stored
 
 
+def time_flags(
+    csv: Path, template: Path, flags_first: bool
+) -> tuple[float, float, float, float, int]:
+    """Seconds without and with flags (wall clock), the same in CPU seconds of this process
+    (all its threads: steadier than the wall clock on a shared machine), and the flags raised,
+    of one validation each; the order alternates between calls, so neither gains from the
+    other's warm caches."""
+    con = store.connect(template, read_only=True)
+    try:
+        actor = access.actor_for(con, BENCH_USER)
+        data = csv.read_bytes()
+        timings, cpu = {}, {}
+        for flags in (True, False) if flags_first else (False, True):
+            started, started_cpu = time.perf_counter(), time.process_time()
+            report = ingest.validate(
+                con, actor, data, csv.name, path=csv, preview=False, flags=flags
+            )
+            timings[flags] = time.perf_counter() - started
+            cpu[flags] = time.process_time() - started_cpu
+            if flags:
+                flag_count = report.flag_count
+            if not report.valid:
+                raise SystemExit(f"the bench file is not valid: {report.row_errors(5)}")
+    finally:
+        con.close()
+    return timings[False], timings[True], cpu[False], cpu[True], flag_count
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -140,6 +173,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--end-year", type=int, default=time.localtime().tm_year - 1)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--flags-only", action="store_true", help="only step 4: the cost of the plausibility flags"
+    )
     args = parser.parse_args()
 
     OUT.mkdir(parents=True, exist_ok=True)
@@ -159,6 +195,28 @@ def main() -> None:
         )
     finally:
         con.close()
+
+    without, with_flags, cpu_without, cpu_with, flag_count = [], [], [], [], 0
+    for run in range(args.repeat):
+        plain, flagged, plain_cpu, flagged_cpu, flag_count = time_flags(
+            csv, template, flags_first=run % 2 == 1
+        )
+        without.append(plain)
+        with_flags.append(flagged)
+        cpu_without.append(plain_cpu)
+        cpu_with.append(flagged_cpu)
+    flags_cost = statistics.median(w - p for w, p in zip(with_flags, without, strict=True))
+    flags_cpu = statistics.median(w - p for w, p in zip(cpu_with, cpu_without, strict=True))
+    flags_line = (
+        f"plausibility flags: validation {statistics.median(without):.2f} s without,"
+        f" {statistics.median(with_flags):.2f} s with them: +{flags_cost:.2f} s wall clock,"
+        f" +{flags_cpu:.2f} CPU-s (validation alone {statistics.median(cpu_without):.2f} CPU-s;"
+        f" target: about 1 s), {flag_count:,} flags raised"
+    )
+    if args.flags_only:
+        print(f"{args.rows:,} rows ({args.dialect} dialect), median of {args.repeat} runs:")
+        print(f"  {flags_line}")
+        return
 
     alone, in_memory, ours = [], [], []
     stored = 0
@@ -181,7 +239,18 @@ def main() -> None:
         "rows_per_second": round(args.rows / mine),
         "best_ratio": round(min(ours) / min(alone), 2),
         "best_ratio_vs_memory_table": round(min(ours) / min(in_memory), 2),
-        "runs": {"duckdb": alone, "duckdb_memory": in_memory, "import": ours},
+        "validate_without_flags_s": round(statistics.median(without), 3),
+        "validate_with_flags_s": round(statistics.median(with_flags), 3),
+        "flags_cost_s": round(flags_cost, 3),
+        "flags_cost_cpu_s": round(flags_cpu, 3),
+        "flags_raised": flag_count,
+        "runs": {
+            "duckdb": alone,
+            "duckdb_memory": in_memory,
+            "import": ours,
+            "validate": without,
+            "validate_flags": with_flags,
+        },
     }
     if args.json:
         print(json.dumps(result, indent=1))
@@ -195,7 +264,8 @@ def main() -> None:
         f"  ({result['rows_per_second']:,} rows/s, {stored:,} stored)\n"
         f"  ratio: {result['ratio']:.2f} (target <= 2.0; vs in-memory table "
         f"{result['ratio_vs_memory_table']:.2f}); best run against best run: "
-        f"{result['best_ratio']:.2f} (vs in-memory {result['best_ratio_vs_memory_table']:.2f})"
+        f"{result['best_ratio']:.2f} (vs in-memory {result['best_ratio_vs_memory_table']:.2f})\n"
+        f"  {flags_line}"
     )
 
 

@@ -12,6 +12,7 @@ The rules, in words:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -54,6 +55,8 @@ class Actor:
     organisation: str | None = None
     # logged in through the identity provider but not in the user table
     unknown_login: bool = False
+    # logged in, but the provider says the e-mail address was never verified: not matched
+    unverified_email: bool = False
 
     @property
     def label(self) -> str:
@@ -71,6 +74,18 @@ def actor_for(con: duckdb.DuckDBPyConnection, email: str | None) -> Actor:
     if user is None:
         return Actor(role="public", email=email.strip().lower(), unknown_login=True)
     return Actor(role=user["role"], email=user["email"], organisation=user["organisation"])
+
+
+def actor_for_claims(con: duckdb.DuckDBPyConnection, claims: Mapping) -> Actor:
+    """The actor behind an OpenID Connect log-in. Where the provider lets people set their own
+    e-mail address, its `email_verified` claim says whether anyone checked it: a sign-in whose
+    claim is false is never matched to the user table (anyone could type an official's
+    address). A provider that sends no such claim (Entra ID) is trusted for its e-mail."""
+    email = claims.get("email")
+    verified = claims.get("email_verified")
+    if email and (verified is False or str(verified).strip().lower() == "false"):
+        return Actor(email=str(email).strip().lower(), unknown_login=True, unverified_email=True)
+    return actor_for(con, email)
 
 
 def can(actor: Actor, action: str) -> bool:

@@ -48,7 +48,17 @@ def _open(args, *, write: bool) -> duckdb.DuckDBPyConnection:
             f"database {path} does not exist; create it with: python -m indicators init --demo"
         )
     try:
-        return store.connect(path, read_only=None if write else store.public_mode() or None)
+        # a read command never needs to write: it works on a read-only file (and beside a
+        # public instance's readers)
+        return store.connect(path, read_only=None if write else True)
+    except duckdb.ConnectionException:
+        # this process already holds the file open for writing (an embedding, the tests):
+        # DuckDB shares one configuration per file and process, so read through that one
+        return store.connect(path)
+    except store.DatabaseFileError as exc:
+        raise CliError(str(exc), 2) from None
+    except store.OutdatedSchemaError as exc:
+        raise CliError(str(exc)) from None
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise CliError(

@@ -3,6 +3,7 @@
 import streamlit as st
 from pydantic import ValidationError
 
+from indicators import text
 from indicators.access import PermissionDenied
 from indicators.models import User
 from indicators.ui import admin, session
@@ -28,12 +29,21 @@ def role_label(role: str) -> str:
     return t(f"admin.role.{role}")
 
 
+def problem(error: dict) -> str:
+    """A validation error in the reader's language (the model's own words name CLI flags)."""
+    if error.get("loc") == ("email",):
+        return t("access_ui.not_an_email", value=text.md(error.get("input", "")))
+    if "organisation" in error.get("msg", ""):
+        return t("access_ui.developer_needs_org")
+    return error["msg"].removeprefix("Value error, ")
+
+
 def report(action) -> None:
     """Run a write; on success rerun so every table shows it, and say what happened."""
     try:
         message = action()
     except ValidationError as exc:
-        st.error("; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors()))
+        st.error(" ".join(problem(e) for e in exc.errors()))
     except (PermissionDenied, ValueError) as exc:
         st.error(str(exc))
     else:
@@ -43,6 +53,9 @@ def report(action) -> None:
 
 if done := st.session_state.pop("access_done", None):
     st.success(done, icon=":material/check:")
+    # the form keeps what was typed when it is refused; after a success it starts empty
+    for typed in ("access_add_email", "access_add_name"):
+        st.session_state.pop(typed, None)
 
 st.subheader(t("admin.access.users"))
 if users.empty:
@@ -58,7 +71,7 @@ else:
 
 left, middle, right = st.columns(3, gap="large")
 
-with left, st.form("access_add_form", clear_on_submit=True):
+with left, st.form("access_add_form"):
     st.markdown(f"**{t('admin.access.add')}**")
     email = st.text_input(t("admin.access.email"), key="access_add_email")
     role = st.selectbox(

@@ -24,6 +24,7 @@ section = filters.choice(
 )
 if section == "method":
     st.markdown(methodology_parts.method_text(language.current()))
+    st.markdown(methodology_parts.plausibility_text(language.current()))
 elif section == "indicators":
     methodology_parts.catalog(indicators, themes, names)
 else:

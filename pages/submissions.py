@@ -1,9 +1,11 @@
 """Submissions: a developer follows its organisation's; an official reviews the queue
-(what changes, the rows missing a project requirement, approve or reject with a comment)."""
+(what changes, every row before -> after with its plausibility flags, flagged rows first, the
+rows missing a project requirement, approve or reject with a comment; a flagged submission
+needs a comment to be approved)."""
 
 import streamlit as st
 
-from indicators import access
+from indicators import access, store
 from indicators.reporting import ingest
 from indicators.ui import data, reporting, session
 from indicators.ui.language import t
@@ -94,6 +96,26 @@ with st.container(border=True, key="submission_detail"):
     if detail.get("comment") and isinstance(detail["comment"], str):
         st.caption(t("submissions.official_comment"))
         st.text(detail["comment"])
+    flag_count = detail["flag_count"]
+    if flag_count:
+        st.warning(
+            t("review.flagged_summary", rows=detail["flagged_rows"], flags=flag_count),
+            icon=":material/flag:",
+        )
+    else:
+        st.caption(t("review.no_flags"))
+
+    # every row, before -> after, flagged rows first
+    rows = detail["review_rows"]
+    st.markdown(f"**{t('review.rows_header')}**")
+    st.dataframe(
+        reporting.review_rows_view(rows),
+        hide_index=True,
+        column_config=reporting.review_rows_config(),
+        key="submission_rows",
+    )
+    if detail["row_count"] > len(rows):
+        st.caption(t("review.rows_limited", shown=len(rows), rows=detail["row_count"]))
 
     st.markdown(f"**{t('submissions.changes')}**")
     changes = detail["changes"]
@@ -108,9 +130,12 @@ with st.container(border=True, key="submission_detail"):
     if failures.empty:
         st.caption(t("submissions.no_failures"))
     else:
-        st.dataframe(failures, hide_index=True, key="submission_failures")
-    with st.expander(t("submissions.rows")):
-        st.dataframe(detail["rows"], hide_index=True, key="submission_rows")
+        st.dataframe(
+            failures,
+            hide_index=True,
+            column_config=reporting.requirement_config(),
+            key="submission_failures",
+        )
 
     if official and detail["status"] == "pending":
         comment = st.text_area(t("submissions.comment"), key=f"review_comment_{chosen}")
@@ -119,11 +144,16 @@ with st.container(border=True, key="submission_detail"):
             t("submissions.approve"), type="primary", icon=":material/check:", key="review_approve"
         )
         reject = right.button(t("submissions.reject"), icon=":material/close:", key="review_reject")
-        if reject and not (comment or "").strip():
+        uncommented = not (comment or "").strip()
+        if reject and uncommented:
             st.error(t("submissions.comment_required"))
+        elif approve and uncommented and flag_count:
+            st.error(t("review.comment_required_flags", count=flag_count))
         elif approve or reject:
             try:
                 reporting.review(actor, chosen, approve=bool(approve), comment=comment or "")
+            except store.FlaggedNeedsComment as flagged:  # flagged since this page was drawn
+                st.error(t("review.comment_required_flags", count=flagged.flags))
             except (ValueError, LookupError, ingest.IngestBusy) as problem:
                 st.error(reporting.plain(problem))
             else:

@@ -46,12 +46,7 @@ with st.container(border=True):
 
 # 2. the filled file
 st.subheader(t("upload.file_header"))
-uploaded = st.file_uploader(
-    t("upload.file_label"),
-    type=["csv", "txt", "xlsx"],
-    key="upload_file",
-    help=t("upload.file_help"),
-)
+uploaded = reporting.file_uploader("upload_file")
 if uploaded is None:
     st.stop()
 content = uploaded.getvalue()
@@ -82,7 +77,7 @@ if report.warnings:
 if not report.valid:
     st.error(t("upload.invalid", count=report.error_count), icon=":material/error:")
     st.dataframe(
-        report.table(),
+        reporting.report_view(report),
         hide_index=True,
         column_config=reporting.report_config(),
         key="upload_errors",
@@ -112,6 +107,30 @@ if report.duplicate_of is not None:
     st.stop()
 
 st.success(t("upload.valid", rows=report.rows), icon=":material/check_circle:")
+if report.blank_rows:
+    st.info(
+        t("review.blank_rows", count=report.blank_rows), icon=":material/check_box_outline_blank:"
+    )
+if report.flag_count:  # plausibility warnings: the reviewer sees them too; they never block
+    with st.container(key="upload_flags"):
+        st.warning(t("review.warnings_intro", count=report.flag_count), icon=":material/flag:")
+        st.dataframe(
+            report.flags[["line", "column", "value", "reason"]],
+            hide_index=True,
+            column_config=reporting.report_config(),
+            key="upload_flags_table",
+        )
+        if report.flag_count > len(report.flags):
+            st.caption(t("review.warnings_more", shown=len(report.flags), count=report.flag_count))
+        st.download_button(
+            t("upload.download_errors"),
+            data=report.error_csv(),
+            file_name=f"{uploaded.name}-report.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            on_click="ignore",
+            key="upload_flags_download",
+        )
 st.markdown(f"**{t('upload.preview')}**")
 st.dataframe(
     reporting.changes_view(report.preview),
@@ -122,7 +141,7 @@ st.dataframe(
 failures = report.requirement_failures
 if failures is not None and not failures.empty:
     with st.expander(t("upload.requirement_failures") + f" ({len(failures)})"):
-        st.dataframe(failures, hide_index=True)
+        st.dataframe(failures, hide_index=True, column_config=reporting.requirement_config())
 
 # 4. submit: one transaction, a pending submission
 st.subheader(t("upload.submit_header"))

@@ -1,13 +1,16 @@
 """CLI commands of the compliance upload (registered in indicators.cli.EXTENSIONS):
 
-    python -m indicators import FILE --as EMAIL [--dry-run] [--report ERRORS.csv]
+    python -m indicators import FILE --as EMAIL [--dry-run] [--report ERRORS.csv] [--json]
     python -m indicators review SUBMISSION_ID --as EMAIL --approve|--reject [--comment TEXT]
     python -m indicators submissions --as EMAIL [--status pending] [--json]
     python -m indicators template --as EMAIL --out FILE [--year YYYY] [--lang fi] [--all]
 
 They call the same functions as pages/upload.py and pages/submissions.py (indicators.reporting.ingest,
 indicators.reporting.templates). Exit codes: 0 stored / done, 1 rejected, 2 usage, 3 not permitted.
-The database is untouched unless `import` exits 0.
+The database is untouched unless `import` exits 0. `import --json` prints one object with
+"errors" and "warnings" (each item: line, column, value, reason), also for a rejected file;
+plausibility warnings never change the exit code. Approving a submission with plausibility
+flags needs --comment.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from indicators import access, cli, i18n
+from indicators import access, cli, i18n, store
 from indicators.reporting import ingest, templates
 
 SHOWN_ERRORS = 50
@@ -83,19 +86,23 @@ def cmd_import(args) -> None:
         result = ingest.Submitted(report)
     else:
         try:
-            result = ingest.submit(con, actor, data, path.name, **options)
+            result = ingest.submit(con, actor, data, path.name, flags=True, **options)
         except ingest.IngestBusy as busy:
             raise cli.CliError(str(busy), 1) from None
         report = result.report
     if args.report:
         Path(args.report).write_bytes(report.error_csv())
-    for warning in report.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+    if args.json:
+        _print_import_json(args, result)
+    else:
+        _print_warnings(report)
     if not report.valid:
-        _print_errors(report)
-        raise cli.CliError(
-            f"{path.name} was rejected: {report.error_count} problems; nothing was stored", 1
-        )
+        if not args.json:
+            _print_errors(report)
+        count = f"{report.error_count} problems"
+        if report.error_count >= store.MAX_ERRORS:  # the checks stop listing there
+            count = f"{report.error_count} problems or more"
+        raise cli.CliError(f"{path.name} was rejected: {count}; nothing was stored", 1)
     if report.duplicate_of is not None:
         earlier = report.duplicate_of
         raise cli.CliError(
@@ -104,16 +111,8 @@ def cmd_import(args) -> None:
             1,
         )
     if args.json:
-        cli._print_json(
-            {
-                "submission": result.submission_id,
-                "status": result.status or "valid",
-                "rows": report.rows,
-                "dry_run": bool(args.dry_run),
-                "warnings": [str(w) for w in report.warnings],
-            }
-        )
-    elif args.dry_run:
+        return
+    if args.dry_run:
         print(f"{path.name}: {report.rows} rows are valid; nothing was stored (--dry-run)")
         if report.preview is not None and not report.preview.empty:
             columns = ["reported_for", "indicator", "rows", "new_rows", "replaces", "last_period"]
@@ -124,6 +123,47 @@ def cmd_import(args) -> None:
         print(
             f"submission {result.submission_id}: {report.rows} rows stored, status {result.status}"
         )
+    if report.blank_rows:
+        print(
+            f"{report.blank_rows} empty rows (no value, numerator or denominator) were not"
+            " submitted: they count as not reported yet"
+        )
+
+
+def _print_warnings(report: ingest.Report) -> None:
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    items = report.items()["warnings"][len(report.warnings) :]
+    for item in items[:SHOWN_ERRORS]:
+        print(
+            f"warning: line {item['line']}, column {item['column']}: {item['reason']}",
+            file=sys.stderr,
+        )
+    if report.flag_count > min(len(items), SHOWN_ERRORS):
+        print(
+            f"warning: ... {report.flag_count} plausibility warnings in all"
+            " (the first of them: --report FILE)",
+            file=sys.stderr,
+        )
+
+
+def _print_import_json(args, result: ingest.Submitted) -> None:
+    """One object: the outcome, and every error and warning with line, column, value, reason."""
+    report = result.report
+    status = result.status or ("valid" if report.ok else "rejected")
+    if report.valid and report.duplicate_of is not None:
+        status = "duplicate"
+    cli._print_json(
+        {
+            "submission": result.submission_id,
+            "status": status,
+            "rows": report.rows,
+            "blank_rows": report.blank_rows,
+            "dry_run": bool(args.dry_run),
+            "plausibility_flags": report.flag_count,
+            **report.items(),
+        }
+    )
 
 
 def cmd_review(args) -> None:
@@ -135,6 +175,8 @@ def cmd_review(args) -> None:
         ingest.review(con, actor, args.submission_id, approve=args.approve, comment=args.comment)
     except ingest.IngestBusy as busy:
         raise cli.CliError(str(busy), 1) from None
+    except store.FlaggedNeedsComment as flagged:
+        raise cli.CliError(f"{flagged}: add --comment TEXT", 2) from None
     print(f"submission {args.submission_id} {'approved' if args.approve else 'rejected'}")
 
 

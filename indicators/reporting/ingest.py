@@ -24,7 +24,6 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -32,8 +31,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from indicators import access, exports, i18n, store
+from indicators import access, i18n, store
 from indicators.models import RowError
+from indicators.reporting import plausibility
 from indicators.reporting.reading import (
     KNOWN_COLUMNS,
     FileProblem,
@@ -42,105 +42,32 @@ from indicators.reporting.reading import (
     lines_of_records,
     normalise_name,
     prepare_csv,
+    ragged_records,
     simple_layout,
 )
+from indicators.reporting.report import ERROR_COLUMNS, Report, Submitted
 
 Progress = Callable[[float, str], None]
 
 REQUIRED = ("indicator", "period")
-ERROR_COLUMNS = ["line", "column", "value", "reason", "code", "severity"]
 # codes whose parameters are numbers, shown in the reader's language
-_NUMERIC_PARAMS = {"below_min", "above_max", "value_disagrees", "numerator_above_denominator"}
+_NUMERIC_PARAMS = {
+    "below_min",
+    "above_max",
+    "value_disagrees",
+    "numerator_above_denominator",
+}
+_LARGE_PARAMS = {"too_large", "ratio_too_large"}  # 1e12, shown with its thousands grouped
+# a digit, an underscore, a digit: `1_000`, which DuckDB's number reader takes for 1000
+_DIGIT, _UNDERSCORE = np.uint8(ord("0")), np.uint8(ord("_"))
 CONFLICT_ATTEMPTS = 8
+# this many ragged records are reported from a streaming scan; fewer go to DuckDB's rejects
+# table, which also names unterminated quotes but costs much more for each bad line
+MAX_RAGGED = 100
 
 
 class IngestBusy(RuntimeError):
     """Another write kept the database busy through every retry; nothing was stored."""
-
-
-@dataclass
-class Report:
-    """What a file would store, or why it cannot be stored. Nothing in here is stored yet."""
-
-    file_name: str
-    sha256: str
-    size: int
-    lang: str = "en"
-    encoding: str | None = None
-    delimiter: str | None = None
-    rows: int = 0
-    errors: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ERROR_COLUMNS))
-    warnings: list[RowError] = field(default_factory=list)
-    preview: pd.DataFrame | None = None
-    requirement_failures: pd.DataFrame | None = None
-    duplicate_of: dict | None = None
-    seconds: float = 0.0
-
-    @property
-    def valid(self) -> bool:
-        """No error in the file (it may still be a duplicate of an earlier submission)."""
-        return self.errors.empty
-
-    @property
-    def ok(self) -> bool:
-        """Valid and not stored before: submitting it stores it."""
-        return self.valid and self.duplicate_of is None
-
-    @property
-    def error_count(self) -> int:
-        return len(self.errors)
-
-    def row_errors(self, limit: int | None = None) -> list[RowError]:
-        frame = self.errors if limit is None else self.errors.head(limit)
-        return [
-            RowError(
-                line=None if pd.isna(r.line) else int(r.line),
-                column=None if pd.isna(r.column) else str(r.column),
-                value=None if pd.isna(r.value) else str(r.value),
-                reason=str(r.reason),
-                severity=r.severity,
-            )
-            for r in frame.itertuples()
-        ]
-
-    def table(self) -> pd.DataFrame:
-        """Errors then warnings, as the downloadable report shows them."""
-        warnings = pd.DataFrame(
-            [
-                {
-                    "line": w.line,
-                    "column": w.column,
-                    "value": w.value,
-                    "reason": w.reason,
-                    "code": "",
-                    "severity": w.severity,
-                }
-                for w in self.warnings
-            ],
-            columns=ERROR_COLUMNS,
-        )
-        frames = [f for f in (self.errors, warnings) if not f.empty]
-        if not frames:
-            return pd.DataFrame(columns=["line", "column", "value", "reason", "severity"])
-        table = pd.concat(frames, ignore_index=True)
-        table["line"] = table["line"].astype("Int64")
-        return table[["line", "column", "value", "reason", "severity"]]
-
-    def error_csv(self) -> bytes:
-        """The report as CSV in the reader's Excel dialect, safe against formula injection."""
-        sep, decimal = (";", ",") if self.lang in ("fi", "sv") else (",", ".")
-        return exports.CsvExport(sep=sep, decimal=decimal).render(self.table())
-
-
-@dataclass
-class Submitted:
-    report: Report
-    submission_id: int | None = None
-    status: str | None = None
-
-    @property
-    def stored(self) -> bool:
-        return self.submission_id is not None
 
 
 # --------------------------------------------------------------------------- public API
@@ -157,10 +84,12 @@ def validate(
     progress: Progress | None = None,
     path: Path | None = None,
     preview: bool = True,
+    flags: bool = True,
 ) -> Report:
-    """Check a file without storing anything. Raises access.PermissionDenied."""
+    """Check a file without storing anything; a valid file's plausibility flags are its
+    warnings. Raises access.PermissionDenied."""
     with _session(con) as cur:
-        return _check(cur, con, actor, data, file_name, lang, today, progress, path, preview)
+        return _check(cur, con, actor, data, file_name, lang, today, progress, path, preview, flags)
 
 
 def submit(
@@ -173,8 +102,10 @@ def submit(
     today: date | None = None,
     progress: Progress | None = None,
     path: Path | None = None,
+    flags: bool = False,
 ) -> Submitted:
-    """Validate and, when the file is valid and new, store it as one pending submission.
+    """Validate and, when the file is valid and new, store it as one pending submission
+    (with `flags`, the report has the plausibility warnings too; they never stop it).
 
     All or nothing: the rows and the submission are written in one transaction. Two uploads at
     the same moment are serialised: a write-write conflict is retried (the duplicate check runs
@@ -182,7 +113,7 @@ def submit(
     content; never half of one.
     """
     with _session(con) as cur:
-        report = _check(cur, con, actor, data, file_name, lang, today, progress, path, False)
+        report = _check(cur, con, actor, data, file_name, lang, today, progress, path, False, flags)
         if not report.ok:
             return Submitted(report)
         _say(progress, 0.8, "progress.storing", lang, rows=report.rows)
@@ -246,18 +177,24 @@ def submissions_for(
 def submission_detail(
     con: duckdb.DuckDBPyConnection, actor: access.Actor, submission_id: int
 ) -> dict:
-    """One submission with what it changes and the rows that miss a project requirement."""
+    """One submission with what it changes, the rows that miss a project requirement, and
+    every row as the reviewer reads it (`review_rows`: the figure that counts now, the new one,
+    the change and its plausibility flags, flagged rows first; `flagged_rows` and `flag_count`
+    count them all)."""
     scope = access.organisation_scope(actor)
     row = store.submission(con, submission_id)
     if row is None:
         raise LookupError(f"submission {submission_id} does not exist")
     if scope is not None and row["organisation"] != scope:
         raise access.PermissionDenied(f"{actor.email} may not see submission {submission_id}")
+    rows, flagged, flags = store.submission_review_rows(con, submission_id)
     return {
         **row,
         "changes": store.submission_changes(con, submission_id),
         "requirement_failures": store.submission_requirement_failures(con, submission_id),
-        "rows": store.submission_observations(con, submission_id),
+        "review_rows": rows,
+        "flagged_rows": flagged,
+        "flag_count": flags,
     }
 
 
@@ -290,6 +227,7 @@ def _check(
     progress: Progress | None,
     path: Path | None,
     want_preview: bool,
+    want_flags: bool,
 ) -> Report:
     access.require(actor, "submit", "submit figures")
     # the content hash is worked out beside the reading (hashlib and DuckDB both let go of
@@ -309,6 +247,7 @@ def _check(
                 path,
                 digest,
                 want_preview,
+                want_flags,
             )
         finally:
             report.sha256 = digest.result()
@@ -325,6 +264,7 @@ def _run_checks(
     path: Path | None,
     digest: Future,
     want_preview: bool,
+    want_flags: bool,
 ) -> Report:
     started = time.perf_counter()
     lang = report.lang
@@ -335,6 +275,8 @@ def _run_checks(
         except FileProblem as problem:
             return _finish(report, started, [_file_error(problem, lang)])
         report.encoding, report.delimiter = source.encoding, source.delimiter
+        if source.problems:
+            return _finish(report, started, [_file_error(p, lang) for p in source.problems])
         positions, header_errors, report.warnings = _header(source, lang)
         if header_errors:
             return _finish(report, started, header_errors)
@@ -344,26 +286,36 @@ def _run_checks(
             return _finish(report, started, rejected.errors(source, lang))
         except FileProblem as problem:
             return _finish(report, started, [_file_error(problem, lang)])
-        report.rows = store.ingest_rows(cur)
+        report.rows, report.blank_rows = store.ingest_rows(cur)
         if report.rows == 0:
-            error = _error(source.header_line, None, None, "no_rows", lang)
+            if report.blank_rows:
+                error = _error(None, None, None, "all_blank", lang, blank=report.blank_rows)
+            else:
+                error = _error(source.header_line, None, None, "no_rows", lang)
             return _finish(report, started, [error])
         lines = _Lines(source, records)
         _say(progress, 0.3, "progress.checking", lang, rows=report.rows)
         store.ingest_prepare(cur, today=today)
         _permissions(cur, con, actor, source, lines, lang)
-        found = store.ingest_errors(cur, has_value_column="value" in positions)
+        rules = dict(
+            has_value_column="value" in positions,
+            comma_thousands_ambiguous=source.kind == "xlsx",
+        )
+        found = store.ingest_errors(cur, **rules)
         if typed and not found.empty:
             # the report quotes each cell as written: read the numbers again as text
             _stage(cur, source, positions, typed=False)
             store.ingest_prepare(cur, today=today)
-            found = store.ingest_errors(cur, has_value_column="value" in positions)
+            found = store.ingest_errors(cur, **rules)
     _say(progress, 0.7, "progress.checking", lang, rows=report.rows)
     if found.empty:
         report.duplicate_of = store.submission_by_sha(con, digest.result())
         if want_preview:
             report.preview = store.ingest_preview(cur)
             report.requirement_failures = store.ingest_requirement_failures(cur)
+        if want_flags:
+            flags, report.flag_count = store.ingest_flags(cur, plausibility.WARNINGS_LISTED)
+            report.flags = plausibility.warnings(flags, lines, lang)
     report.errors = _describe(found, source, lines, lang)
     report.seconds = time.perf_counter() - started
     return report
@@ -395,7 +347,12 @@ def _error(line, column, value, code: str, lang: str, /, **values) -> RowError:
 
 
 def _file_error(problem: FileProblem, lang: str) -> RowError:
-    return RowError(reason=i18n.t(f"rule.{problem.code}", lang, **problem.values))
+    return RowError(
+        line=problem.line,
+        column=problem.column,
+        value=problem.value,
+        reason=i18n.t(problem.key, lang, value=problem.value, **problem.values),
+    )
 
 
 def _header(source: Source, lang: str) -> tuple[dict[str, int], list[RowError], list[RowError]]:
@@ -487,7 +444,10 @@ class _Rejected(Exception):
             found = re.search(r"Found:\s*(\d+)", message)
             if r.error_type in ("MISSING COLUMNS", "TOO MANY COLUMNS") and found:
                 code = "ragged_missing" if r.error_type == "MISSING COLUMNS" else "ragged_extra"
+                # the first column the short row misses, or the first one too many
                 column = None
+                if r.error_type == "MISSING COLUMNS" and int(found.group(1)) < len(source.header):
+                    column = source.header[int(found.group(1))].strip() or None
                 if r.error_type == "TOO MANY COLUMNS":
                     column = f"#{self.expected + 1}"
                 out.append(
@@ -507,9 +467,34 @@ class _Rejected(Exception):
                 out.append(
                     _error(line, None, _clip(r.csv_line), "unreadable", lang, detail=message)
                 )
-        # one message per record: DuckDB may report a record once per column it missed
-        unique = {(e.line, e.reason): e for e in out}
+        # one message per record: DuckDB reports a short record once per column it misses
+        # (the first of them gives the record's own count), so keep each line's first
+        unique: dict = {}
+        for error in out:
+            unique.setdefault(error.line, error)
         return sorted(unique.values(), key=lambda e: e.line or 0)
+
+
+class _Ragged(_Rejected):
+    """Records with another number of fields than the header (found without DuckDB)."""
+
+    def __init__(self, ragged: list[tuple[int, int, str]], expected: int):
+        Exception.__init__(self, "ragged records")
+        self.ragged, self.expected = ragged, expected
+
+    def errors(self, source: Source, lang: str) -> list[RowError]:
+        return [
+            _error(
+                line,
+                f"#{self.expected + 1}" if found > self.expected else None,
+                _clip(text),
+                "ragged_extra" if found > self.expected else "ragged_missing",
+                lang,
+                found=found,
+                expected=self.expected,
+            )
+            for line, found, text in self.ragged
+        ]
 
 
 def _clip(text, limit: int = 200) -> str | None:
@@ -538,8 +523,9 @@ def _stage(
         n_columns=len(source.header),
         skip_lines=source.skip_lines,
         decimal_comma=source.decimal_comma,
+        comma_thousands_ambiguous=source.kind == "xlsx",
     )
-    if typed and source.kind == "csv":
+    if typed and source.kind == "csv" and not _digit_underscore_digit(source.data):
         try:
             return store.ingest_stage(cur, source.path, typed=True, **options), True
         except (duckdb.InvalidInputException, duckdb.ConversionException):
@@ -548,12 +534,26 @@ def _stage(
         return store.ingest_stage(cur, source.path, **options), False
     except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
         first = exc
+    except duckdb.Error as exc:  # no DuckDB message (with its SQL) reaches the user whole
+        raise FileProblem("unreadable_file", detail=str(exc).splitlines()[0][:200]) from None
+    # many ragged lines: name the first of them without DuckDB's rejects table (bounded time)
+    ragged = ragged_records(source, MAX_RAGGED)
+    if len(ragged) >= MAX_RAGGED:
+        raise _Ragged(ragged, len(source.header))
     # read again, setting malformed records aside (DuckDB's rejects table) to name them all
     store.ingest_stage(cur, source.path, capture_rejects=True, **options)
     rejects = store.ingest_rejects(cur)
     if rejects.empty:  # nothing set aside: the failure was not about records
         raise FileProblem("unreadable_file", detail=str(first).splitlines()[0]) from None
     raise _Rejected(rejects, len(source.header))
+
+
+def _digit_underscore_digit(data: bytes) -> bool:
+    """Whether `1_000` may be in the file: DuckDB's typed reader would take it for 1000, so
+    such a file is read as text, where every cell is judged as written. Vectorised."""
+    arr = np.frombuffer(data, dtype=np.uint8)
+    at = np.flatnonzero(arr[1:-1] == _UNDERSCORE) + 1
+    return bool(np.any(((arr[at - 1] - _DIGIT) < 10) & ((arr[at + 1] - _DIGIT) < 10)))
 
 
 class _Lines:
@@ -617,7 +617,9 @@ def _describe(found: pd.DataFrame, source: Source, lines, lang: str) -> pd.DataF
     for code, value, p1, p2 in zip(
         found["code"], found["value"], found["p1"], found["p2"], strict=True
     ):
-        if code in _NUMERIC_PARAMS:
+        if code in _LARGE_PARAMS:
+            p1 = i18n.format_number(float(p1), lang, 0)
+        elif code in _NUMERIC_PARAMS:
             p1 = _number(p1, lang)
         text = "" if value is None or (isinstance(value, float) and np.isnan(value)) else value
         reasons.append(

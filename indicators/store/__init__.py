@@ -49,8 +49,10 @@ from .connection import (
     transaction,
 )
 from .effective import effective_observations_sql
+from .files import DatabaseFileError
 from .ingest_checks import (
     INGEST_COLUMNS,
+    MAX_ERRORS,
     ingest_district_rows,
     ingest_errors,
     ingest_foreign,
@@ -74,6 +76,7 @@ from .monitoring import (
     project_requirements,
     sector_emissions,
 )
+from .plausibility import ingest_flags, submission_review_rows
 from .reads import (
     district_series,
     districts,
@@ -90,6 +93,7 @@ from .reads import (
 from .reference import add_reference, sync_catalog
 from .submissions import (
     OBSERVATION_COLUMNS,
+    FlaggedNeedsComment,
     append_observations,
     create_submission,
     load_observations,
@@ -104,6 +108,7 @@ from .submissions import (
 from .users import get_user, remove_user, upsert_user, users
 
 __all__ = [
+    "DatabaseFileError",
     "OutdatedSchemaError",
     "MIGRATIONS",
     "DEFAULT_DB",
@@ -166,6 +171,7 @@ __all__ = [
     "replace_reference",
     "publish_snapshot",
     "INGEST_COLUMNS",
+    "MAX_ERRORS",
     "ingest_stage",
     "ingest_rows",
     "ingest_rejects",
@@ -178,4 +184,7 @@ __all__ = [
     "ingest_store",
     "template_rows",
     "ingest_synthetic_csv",
+    "ingest_flags",
+    "submission_review_rows",
+    "FlaggedNeedsComment",
 ]

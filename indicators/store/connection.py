@@ -12,6 +12,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from .files import check_database_file
+
 DEFAULT_DB = Path(__file__).resolve().parents[2] / "data" / "indicators.duckdb"
 
 
@@ -187,6 +189,7 @@ def connect(
     path = Path(path) if path is not None else db_path()
     if read_only is None:
         read_only = public_mode()
+    check_database_file(path, create=not read_only)
     if read_only:
         if not path.exists():
             raise FileNotFoundError(f"database {path} does not exist")

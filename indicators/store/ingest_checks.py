@@ -13,6 +13,13 @@ import pandas as pd
 # on the few distinct values, numeric rules in one scan, duplicates by one GROUP BY) and stored
 # with one INSERT ... SELECT inside one transaction. No Python loop touches a row.
 
+# No real measurement of a district or a building reaches a trillion in any unit the catalog
+# uses (the published figures stay below 10^8): a larger number is a typo or an attack, and
+# sums of such numbers overflow to infinity. Applies where the catalog gives no maximum.
+MAX_MAGNITUDE = 1e12
+# `1,000` in a workbook's text cell: a thousands separator (1000) or a decimal comma (1.0)?
+AMBIGUOUS_COMMA = "[+-]?[1-9][0-9]{0,2},[0-9]{3}"
+
 INGEST_COLUMNS = (
     "project",
     "district",
@@ -31,6 +38,10 @@ def sql_text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+MAX_REJECTS = 1_000
+MAX_ERRORS = 10_000
+
+
 def ingest_stage(
     cur: duckdb.DuckDBPyConnection,
     path: Path | str,
@@ -42,6 +53,7 @@ def ingest_stage(
     decimal_comma: bool = False,
     capture_rejects: bool = False,
     typed: bool = False,
+    comma_thousands_ambiguous: bool = False,
 ) -> int:
     """Read a CSV into a temp table, every column as text; return its record count.
 
@@ -52,7 +64,10 @@ def ingest_stage(
     not such a number fails the whole read, so the caller reads again as text.
     The view `ingest_raw` shows the records with `rid`, the record's number in the file (1 = the
     first record after the header; the table keeps the file's order), leaving out records of only
-    empty cells (Excel's trailing `;;;`). Without `capture_rejects` a malformed record raises
+    empty cells (Excel's trailing `;;;`) and blank template rows (no value, numerator or
+    denominator: "not reported yet", counted by ingest_rows). With `comma_thousands_ambiguous`
+    (text cells of a workbook) a number such as `1,000` is not read: it may mean 1000 or 1.0.
+    Without `capture_rejects` a malformed record raises
     duckdb.Error; with it, malformed records go to the temp table `ingest_rejects` and the rest
     is read.
     """
@@ -79,6 +94,8 @@ def ingest_stage(
             "store_rejects = true",
             "rejects_table = 'ingest_rejects'",
             "rejects_scan = 'ingest_scans'",
+            # a file of millions of malformed lines would otherwise keep every one of them
+            f"rejects_limit = {MAX_REJECTS}",
         ]
     text = [
         name for name in INGEST_COLUMNS if name in positions and not (typed and name in numeric)
@@ -97,30 +114,44 @@ def ingest_stage(
         )
     else:
         numbers = ", ".join(
-            f"{_number_sql(name, decimal_comma)} AS {short}" for name, short in numeric.items()
+            f"{_number_sql(name, decimal_comma, comma_thousands_ambiguous)} AS {short}"
+            for name, short in numeric.items()
         )
         source = (
             f"SELECT *, {numbers} FROM"
             f" (SELECT {select} FROM read_csv({sql_text(str(path))}, {', '.join(options)}))"
         )
     empty = " AND ".join(f"{c} IS NULL" for c in [*text, "v0", "n0", "d0"])
-    cur.execute("DROP VIEW IF EXISTS ingest_raw")
-    records = cur.execute(f"CREATE OR REPLACE TEMP TABLE ingest_records AS {source}").fetchone()[0]
+    # the earlier read's table goes first: a second read never holds two copies of the file
     cur.execute(
-        "CREATE OR REPLACE TEMP VIEW ingest_raw AS SELECT rowid + 1 AS rid, * EXCLUDE (v0, n0, d0),"
-        " CASE WHEN isfinite(v0) THEN v0 END AS v, CASE WHEN isfinite(n0) THEN n0 END AS n,"
-        " CASE WHEN isfinite(d0) THEN d0 END AS d,"
+        "DROP VIEW IF EXISTS ingest_raw; DROP VIEW IF EXISTS ingest_all;"
+        " DROP TABLE IF EXISTS ingest_records"
+    )
+    records = cur.execute(f"CREATE TEMP TABLE ingest_records AS {source}").fetchone()[0]
+    cur.execute(
+        "CREATE OR REPLACE TEMP VIEW ingest_all AS SELECT rowid + 1 AS rid, *,"
         " v0 IS NOT NULL OR nullif(trim(value), '') IS NOT NULL AS has_v,"
         " n0 IS NOT NULL OR nullif(trim(numerator), '') IS NOT NULL AS has_n,"
         " d0 IS NOT NULL OR nullif(trim(denominator), '') IS NOT NULL AS has_d"
         f" FROM ingest_records WHERE NOT ({empty})"
     )
+    cur.execute(
+        "CREATE OR REPLACE TEMP VIEW ingest_raw AS SELECT *,"
+        " CASE WHEN isfinite(v0) THEN v0 END AS v, CASE WHEN isfinite(n0) THEN n0 END AS n,"
+        " CASE WHEN isfinite(d0) THEN d0 END AS d"
+        " FROM ingest_all WHERE has_v OR has_n OR has_d"
+    )
     return records
 
 
-def ingest_rows(cur: duckdb.DuckDBPyConnection) -> int:
-    """Data rows (records that are not all empty)."""
-    return cur.execute("SELECT count(*) FROM ingest_raw").fetchone()[0]
+def ingest_rows(cur: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """(data rows, blank template rows): records that are not all empty, split by whether
+    they give any number (a template row left without one is "not reported yet")."""
+    rows, blank = cur.execute(
+        "SELECT count(*) FILTER (WHERE has_v OR has_n OR has_d),"
+        " count(*) FILTER (WHERE NOT (has_v OR has_n OR has_d)) FROM ingest_all"
+    ).fetchone()
+    return int(rows), int(blank)
 
 
 def ingest_rejects(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -131,12 +162,18 @@ def ingest_rejects(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-def _number_sql(column: str, decimal_comma: bool) -> str:
+def _number_sql(column: str, decimal_comma: bool, comma_thousands_ambiguous: bool = False) -> str:
     """Text -> DOUBLE or NULL: `65,5` (with decimal comma), `65.5`, `1 234,5` (NaN and
-    infinity are read too; the view ingest_raw turns them into NULL)."""
+    infinity are read too; the view ingest_raw turns them into NULL). Never `1_000`, which
+    DuckDB's cast would read as 1000 (no spreadsheet writes it), nor, where
+    `comma_thousands_ambiguous`, `1,000` (see AMBIGUOUS_COMMA)."""
     text = f"replace({column}, ',', '.')" if decimal_comma else column
     spaced = f"regexp_replace({text}, '[\\s\\x{{00A0}}\\x{{202F}}\\x{{2009}}]', '', 'g')"
-    return f"coalesce(TRY_CAST({text} AS DOUBLE), TRY_CAST({spaced} AS DOUBLE))"
+    refused = f"contains({column}, '_')"
+    if comma_thousands_ambiguous:
+        refused += f" OR regexp_full_match(trim({column}), '{AMBIGUOUS_COMMA}')"
+    parsed = f"coalesce(TRY_CAST({text} AS DOUBLE), TRY_CAST({spaced} AS DOUBLE))"
+    return f"CASE WHEN {refused} THEN NULL ELSE {parsed} END"
 
 
 def ingest_prepare(cur: duckdb.DuckDBPyConnection, *, today) -> None:
@@ -222,7 +259,8 @@ def ingest_prepare(cur: duckdb.DuckDBPyConnection, *, today) -> None:
         CREATE OR REPLACE TEMP VIEW ingest_parsed AS
         SELECT r.rid, r.project, r.district, r.indicator, r.period, r.breakdown, r.unit,
                r.comment, r.value AS value_text, r.numerator AS numerator_text,
-               r.denominator AS denominator_text, r.v, r.n, r.d, r.has_v, r.has_n, r.has_d
+               r.denominator AS denominator_text, r.v, r.n, r.d, r.has_v, r.has_n, r.has_d,
+               r.v0, r.n0, r.d0
         FROM ingest_raw r
         """
     )
@@ -352,19 +390,47 @@ _PLACE_COLUMN = {
 }
 
 
-# every row with what its numbers must satisfy (see ingest_errors)
-_NUMERIC_ROWS = """(
-    SELECT r.rid, r.project, r.district, r.indicator, r.period, r.breakdown,
-           r.value_text, r.numerator_text, r.denominator_text, r.v, r.n, r.d,
-           i.key, i.aggregation, i.scale, i.min_value, i.max_value, i.share_capped, i.unit,
-           r.has_v, r.has_n, r.has_d,
-           CASE WHEN i.aggregation = 'ratio' AND r.v IS NULL AND r.d > 0
-                THEN r.n / r.d * i.scale ELSE r.v END AS effective
-    FROM ingest_parsed r LEFT JOIN ingest_dim_indicator i ON i.raw = r.indicator
+def _too_large(parsed: str, text: str, bounded: str = "false") -> str:
+    """A number no measurement has: beyond MAX_MAGNITUDE (or overflowing to infinity, as
+    1e400 does), unless the catalog's own bound (`bounded`) already refuses it, and not the
+    word inf or nan, which is simply not a number."""
+    return (
+        f"({parsed} IS NOT NULL AND NOT isnan({parsed}) AND abs({parsed}) > {MAX_MAGNITUDE:g}"
+        f" AND NOT (isfinite({parsed}) AND {bounded})"
+        f" AND NOT coalesce(regexp_matches(lower({text}), 'inf|nan'), false))"
+    )
+
+
+_BIG_V = _too_large(
+    "r.v0",
+    "r.value_text",
+    "((r.v0 > 0 AND i.max_value IS NOT NULL) OR (r.v0 < 0 AND i.min_value IS NOT NULL))",
+)
+# every row with what its numbers must satisfy (see ingest_errors). big_ratio: numerator /
+# denominator beyond any measurement (1e308 / 0.001 is infinite), also when a value is given
+# beside it (inf > inf is false: the consistency check alone would let it pass)
+_NUMERIC_ROWS = f"""(
+    SELECT *, has_v AND v IS NULL AND NOT big_v AS nan_v,
+           has_n AND n IS NULL AND NOT big_n AS nan_n, has_d AND d IS NULL AND NOT big_d AS nan_d,
+           coalesce(aggregation = 'ratio' AND d > 0 AND n >= 0 AND NOT big_n AND NOT big_d
+               AND NOT (share_capped AND n > d) AND (max_value IS NULL OR v IS NOT NULL)
+               AND abs(n / d * scale) > {MAX_MAGNITUDE:g}, false) AS big_ratio
+    FROM (
+        SELECT r.rid, r.project, r.district, r.indicator, r.period, r.breakdown,
+               r.value_text, r.numerator_text, r.denominator_text, r.v, r.n, r.d,
+               i.key, i.aggregation, i.scale, i.min_value, i.max_value, i.share_capped, i.unit,
+               r.has_v, r.has_n, r.has_d,
+               CASE WHEN i.aggregation = 'ratio' AND r.v IS NULL AND r.d > 0
+                    THEN r.n / r.d * i.scale ELSE r.v END AS effective,
+               r.has_v AND {_BIG_V} AS big_v,
+               r.has_n AND {_too_large("r.n0", "r.numerator_text")} AS big_n,
+               r.has_d AND {_too_large("r.d0", "r.denominator_text")} AS big_d
+        FROM ingest_parsed r LEFT JOIN ingest_dim_indicator i ON i.raw = r.indicator)
 )"""
 # a row fails some numeric rule (the rules one by one: numeric_rules in ingest_errors)
 _NUMERIC_BAD = """(
-    (has_v AND v IS NULL) OR (has_n AND n IS NULL) OR (has_d AND d IS NULL)
+    (has_v AND v IS NULL) OR (has_n AND n IS NULL) OR (has_d AND d IS NULL) OR big_ratio
+    OR big_v OR big_n OR big_d
     OR (key IS NOT NULL AND (
         (aggregation = 'ratio' AND (NOT has_n OR NOT has_d OR d <= 0 OR n < 0
             OR (share_capped AND n > d)
@@ -375,7 +441,12 @@ _NUMERIC_BAD = """(
 )"""
 
 
-def ingest_errors(cur: duckdb.DuckDBPyConnection, *, has_value_column: bool) -> pd.DataFrame:
+def ingest_errors(
+    cur: duckdb.DuckDBPyConnection,
+    *,
+    has_value_column: bool,
+    comma_thousands_ambiguous: bool = False,
+) -> pd.DataFrame:
     """Every failing (record, column): rid, col, value (as written), code, and the parameters
     its message needs (p1, p2). Categorical rules are decided on the distinct values, so only
     failing values cost a pass over the rows; numbers take one scan, duplicates one GROUP BY."""
@@ -462,10 +533,26 @@ def ingest_errors(cur: duckdb.DuckDBPyConnection, *, has_value_column: bool) -> 
         ratio = "key IS NOT NULL AND aggregation = 'ratio'"
         not_ratio = "key IS NOT NULL AND aggregation <> 'ratio'"
         capped = f"{ratio} AND share_capped AND d > 0 AND n >= 0 AND n > d"
-        numeric_rules = [
-            ("not_a_number", "value", "has_v AND v IS NULL", "NULL", "NULL"),
-            ("not_a_number", "numerator", "has_n AND n IS NULL", "NULL", "NULL"),
-            ("not_a_number", "denominator", "has_d AND d IS NULL", "NULL", "NULL"),
+
+        def ambiguous(text: str) -> str:
+            if not comma_thousands_ambiguous:
+                return "false"
+            return f"coalesce(regexp_full_match(trim({text}), '{AMBIGUOUS_COMMA}'), false)"
+
+        big = f"'{MAX_MAGNITUDE:g}'"
+        numeric_rules = []
+        for column, short, text in (
+            ("value", "v", "value_text"),
+            ("numerator", "n", "numerator_text"),
+            ("denominator", "d", "denominator_text"),
+        ):
+            numeric_rules += [
+                ("not_a_number", column, f"nan_{short} AND NOT {ambiguous(text)}", "NULL", "NULL"),
+                ("ambiguous_comma", column, f"nan_{short} AND {ambiguous(text)}", "NULL", "NULL"),
+                ("too_large", column, f"big_{short}", big, "NULL"),
+            ]
+        numeric_rules += [
+            ("ratio_too_large", "denominator", "big_ratio", big, "NULL"),
             ("ratio_needs_numerator", "numerator", f"{ratio} AND NOT has_n", "key", "NULL"),
             ("ratio_needs_denominator", "denominator", f"{ratio} AND NOT has_d", "key", "NULL"),
             ("denominator_zero", "denominator", f"{ratio} AND d = 0", "NULL", "NULL"),
@@ -476,7 +563,7 @@ def ingest_errors(cur: duckdb.DuckDBPyConnection, *, has_value_column: bool) -> 
                 "value_disagrees",
                 "value",
                 f"{ratio} AND v IS NOT NULL AND d > 0 AND n >= 0 AND NOT ({capped})"
-                " AND abs(v - n / d * scale) > greatest(0.05, 0.005 * abs(n / d * scale))",
+                " AND NOT big_ratio AND abs(v - n / d * scale) > greatest(0.05, 0.005 * abs(n / d * scale))",
                 "n / d * scale",
                 "NULL",
             ),
@@ -544,6 +631,9 @@ def ingest_errors(cur: duckdb.DuckDBPyConnection, *, has_value_column: bool) -> 
         )
     if not parts:
         return pd.DataFrame(columns=["rid", "col", "value", "code", "p1", "p2"])
+    # a file of millions of wrong rows is answered with its first MAX_ERRORS problems, not
+    # with gigabytes of messages
     return cur.execute(
         "SELECT * FROM (" + " UNION ALL ".join(parts) + ") ORDER BY rid, col, code"
+        f" LIMIT {MAX_ERRORS}"
     ).df()

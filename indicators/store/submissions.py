@@ -9,6 +9,19 @@ import pandas as pd
 
 from .changes import changes_sql, requirement_failures_sql, submission_keys
 from .connection import audit, query, transaction
+from .plausibility import submission_flag_count
+
+
+class FlaggedNeedsComment(ValueError):
+    """Approving a submission with plausibility flags needs a comment saying why."""
+
+    def __init__(self, submission_id: int, flags: int):
+        super().__init__(
+            f"submission {submission_id} has {flags} plausibility flags: approving it needs a"
+            " comment saying why the figures are right"
+        )
+        self.submission_id, self.flags = submission_id, flags
+
 
 # --------------------------------------------------------------------------- submissions and observations
 
@@ -144,14 +157,22 @@ def review_submission(
     reviewer: str,
     comment: str | None,
 ) -> None:
-    """Approve or reject a pending submission (permission is checked in indicators.access)."""
+    """Approve or reject a pending submission (permission is checked in indicators.access).
+
+    Approving one whose rows raise plausibility flags (counted inside the transaction, against
+    the figures that count at that moment) needs a comment: FlaggedNeedsComment otherwise. The
+    audit entry records the comment and the number of flags."""
     status = "approved" if approve else "rejected"
+    comment = (comment or "").strip() or None
     with transaction(con) as cur:
         row = cur.execute("SELECT status FROM submission WHERE id = ?", [submission_id]).fetchone()
         if row is None:
             raise LookupError(f"submission {submission_id} does not exist")
         if row[0] != "pending":
             raise ValueError(f"submission {submission_id} is already {row[0]}")
+        flags = submission_flag_count(cur, submission_id)
+        if approve and flags and comment is None:
+            raise FlaggedNeedsComment(submission_id, flags)
         cur.execute(
             "UPDATE submission SET status = ?, reviewer = ?, reviewed_at = current_timestamp,"
             " comment = ? WHERE id = ?",
@@ -162,7 +183,7 @@ def review_submission(
             reviewer,
             f"submission.{status}",
             f"submission:{submission_id}",
-            {"comment": comment},
+            {"comment": comment, "plausibility_flags": flags},
         )
 
 

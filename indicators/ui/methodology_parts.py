@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from indicators import i18n, text
+from indicators.reporting import plausibility
 from indicators.ui import widgets
 from indicators.ui.names import Names
 
@@ -24,6 +25,12 @@ def method_text(lang: str) -> str:
     if not path.exists():
         path = DOCS / "methodology.md"
     return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+def plausibility_text(lang: str) -> str:
+    """How uploads are checked for plausibility, with the thresholds in use (the same
+    constants the checks use, so the text cannot drift from them)."""
+    return plausibility.method_text(i18n.normalise(lang))
 
 
 def catalog(indicators: pd.DataFrame, themes: pd.DataFrame, names: Names) -> None:

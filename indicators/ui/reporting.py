@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from indicators import access
-from indicators.reporting import ingest, templates
+from indicators.reporting import ingest, plausibility, templates
 from indicators.text import md as text_md
 from indicators.ui import data
 from indicators.ui.language import current, t
@@ -166,4 +166,98 @@ def report_config() -> dict:
         "column": t("upload.col_column"),
         "value": st.column_config.TextColumn(t("upload.col_value")),
         "reason": st.column_config.TextColumn(t("upload.col_reason"), width="large"),
+        "severity": t("upload_ui.col_severity"),
     }
+
+
+REVIEW_COLUMNS = [
+    "flags",
+    "reported_for",
+    "indicator_name",
+    "period",
+    "breakdown",
+    "unit",
+    "now",
+    "after",
+    "change",
+    "comment",
+]
+
+
+def review_rows_view(rows: pd.DataFrame) -> pd.DataFrame:
+    """Every row of a submission for the reviewer: the plausibility flags in words (flagged
+    rows come first from the store), the indicator and unit in the reader's language."""
+    lang = current()
+    version = data.version()
+    names = Names(lang, data.indicators(version), data.districts(version))
+    shown = rows.assign(
+        flags=[plausibility.reasons(f, lang) for f in rows["flags"]],
+        indicator_name=[names.indicator(k) for k in rows["indicator"]],
+        unit=[names.unit_name(u) for u in rows["unit"]],
+    )
+    return shown[REVIEW_COLUMNS]
+
+
+def review_rows_config() -> dict:
+    return {
+        "flags": st.column_config.TextColumn(t("review.col_flags"), width="large"),
+        "reported_for": t("review.col_reported_for"),
+        "indicator_name": t("review.col_indicator"),
+        "period": t("review.col_period"),
+        "breakdown": t("review.col_breakdown"),
+        "unit": t("review.col_unit"),
+        "now": st.column_config.NumberColumn(t("review.col_now")),
+        "after": st.column_config.NumberColumn(t("review.col_after")),
+        "change": st.column_config.NumberColumn(t("review.col_change")),
+        "comment": st.column_config.TextColumn(t("review.col_comment")),
+    }
+
+
+def report_view(report: ingest.Report) -> pd.DataFrame:
+    """The validation report as the page shows it: the severity in the reader's language (the
+    downloaded CSV keeps the codes error / warning, for machines)."""
+    table = report.table()
+    return table.assign(severity=table["severity"].map(lambda s: t(f"upload_ui.severity_{s}")))
+
+
+REQUIREMENT_COLUMNS = (
+    "project",
+    "district",
+    "indicator",
+    "period",
+    "breakdown",
+    "value",
+    "unit",
+    "comparator",
+    "required",
+)
+
+
+def requirement_config() -> dict:
+    """Headers of the tables of rows that miss a project requirement."""
+    return {c: t(f"upload_ui.requirement_{c}") for c in REQUIREMENT_COLUMNS}
+
+
+def file_uploader(key: str) -> object:
+    """st.file_uploader with its instructions in the reader's language. Streamlit draws
+    "Drag and drop file here", "50MB per file" and its button in English and has no setting
+    for them, so the page says the same in a caption and the English is hidden (CSS keyed
+    to this one widget); the button's text is replaced the same way."""
+    limit = st.get_option("server.maxUploadSize")
+    button = t("upload_ui.browse").replace("\\", "").replace('"', "")
+    st.html(
+        f"""<style>
+        .st-key-{key} [data-testid="stFileUploaderDropzoneInstructions"] {{ display: none; }}
+        .st-key-{key} [data-testid="stFileUploaderDropzone"] button {{ font-size: 0; }}
+        .st-key-{key} [data-testid="stFileUploaderDropzone"] button::after {{
+            content: "{button}"; font-size: 0.875rem; }}
+        </style>"""
+    )
+    uploaded = st.file_uploader(
+        t("upload.file_label"),
+        type=["csv", "txt", "xlsx"],
+        key=key,
+        help=t("upload.file_help"),
+    )
+    st.caption(t("upload_ui.limits", limit=limit))
+    return uploaded

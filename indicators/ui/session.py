@@ -35,7 +35,7 @@ def actor() -> access.Actor:
     """The current user as an access.Actor (public when nobody is logged in)."""
     if not logged_in():
         return access.PUBLIC
-    return access.actor_for(data.con(), st.user.get("email"))
+    return access.actor_for_claims(data.con(), st.user)
 
 
 def require(action: str) -> access.Actor:
@@ -47,6 +47,19 @@ def require(action: str) -> access.Actor:
         st.error(t("admin.session.not_permitted"))
         st.stop()
     return current
+
+
+def explain_refused_address(current: access.Actor) -> None:
+    """Someone who opens the address of a page their role may not see (a developer's /targets)
+    gets the overview instead (st.navigation only has their pages): say why, once."""
+    from urllib.parse import urlparse
+
+    from indicators.ui import navigation
+
+    url = st.context.url or ""
+    screen = navigation.refused(urlparse(url).path, current.role)
+    if screen is not None:
+        st.warning(t("nav_ui.refused", page=t(screen.title_key)), icon=":material/block:")
 
 
 def access_contact() -> str:
@@ -80,7 +93,17 @@ def sidebar(current: access.Actor) -> None:
     name = st.user.get("name")
     shown = f"{name} ({current.email})" if name and name != current.email else current.email
     shown = text.md(shown)  # the provider's name claim is anyone's text: never markdown
-    if current.unknown_login:
+    if current.unverified_email:
+        who.caption(t("admin.session.logged_in_as", who=shown))
+        who.warning(
+            t(
+                "signin.unverified",
+                email=text.md(current.email or ""),
+                contact=text.md(access_contact()),
+            ),
+            icon=":material/lock:",
+        )
+    elif current.unknown_login:
         who.caption(t("admin.session.logged_in_as", who=shown))
         who.warning(
             t(

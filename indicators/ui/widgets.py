@@ -31,7 +31,8 @@ def download(frame: pd.DataFrame, name: str, *, key: str) -> None:
     sep, decimal = (";", ",") if lang in ("fi", "sv") else (",", ".")
     file = _slug(name)
     data = frame.copy()
-    csv, xlsx = exports.CsvExport(sep=sep, decimal=decimal), exports.XlsxExport(sheet_name=file)
+    csv = exports.CsvExport(sep=sep, decimal=decimal, lang=lang)
+    xlsx = exports.XlsxExport(sheet_name=file)
     row = st.container(horizontal=True, gap="small")
     row.download_button(
         language.t("mon.download.csv"),

@@ -16,7 +16,7 @@ from tests.unit.ingest_helpers import DEVELOPER, FOREIGN, OFFICIAL, OTHER_DEVELO
 
 GOOD = csv(
     f"{OWN},excavated_material_reused,2024,,65.5,655,1000,%,",
-    f"{OWN},secondary_materials_infrastructure,2024-03,,3,,,t,",
+    f"{OWN},secondary_materials_infrastructure,2024-03,,25,,,t,",  # as plausible as its history
 )
 
 

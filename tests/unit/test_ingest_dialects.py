@@ -115,7 +115,7 @@ def test_a_ragged_row_after_quoted_newlines_names_its_spreadsheet_line(demo_con)
         f'{OWN},excavated_material_reused,2024,,65.5,655,1000,%,"one\ntwo"',  # lines 2-3
         f"{OWN_2},energy_use_buildings,2024",  # line 4
     )
-    rejected(demo_con, data, 4, None, "columns but the header has 9")
+    rejected(demo_con, data, 4, "breakdown", "has 3 columns but the header has 9")
 
 
 def test_header_names_in_any_case_with_spaces_around_are_matched(demo_con):

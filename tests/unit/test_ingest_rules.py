@@ -117,7 +117,7 @@ def test_a_column_given_twice_is_rejected(demo_con):
 
 def test_a_ragged_row_is_rejected_naming_its_line(demo_con):
     data = csv(GOOD, f"{OWN_2},energy_use_buildings,2024,,62", GOOD_2)
-    error = rejected(demo_con, data, 3, None, "has 6 columns but the header has 9")
+    error = rejected(demo_con, data, 3, "numerator", "has 5 columns but the header has 9")
     assert OWN_2 in error.value
 
 
@@ -302,9 +302,9 @@ def test_a_sum_indicator_with_numerator_and_denominator_is_rejected(demo_con):
     rejected(demo_con, data, 2, "numerator", "not a ratio")
 
 
-def test_a_missing_value_is_rejected(demo_con):
+def test_a_file_of_only_rows_without_numbers_is_rejected_as_nothing_to_submit(demo_con):
     data = csv(f"{OWN},secondary_materials_infrastructure,2024-03,,,,,t,")
-    rejected(demo_con, data, 2, "value", "value is missing")
+    rejected(demo_con, data, None, None, "all 1 rows are empty")
 
 
 def test_a_unit_different_from_the_indicators_is_rejected(demo_con):
