@@ -101,6 +101,10 @@ def parse(document: dict) -> Catalog:
                 raise CatalogError(
                     f"{kind} for {entry.indicator!r}: unknown district {entry.district!r}"
                 )
+            if by_key[entry.indicator].is_context:
+                raise CatalogError(
+                    f"{kind} for {entry.indicator!r}: a context indicator takes no target"
+                )
             breakdown = getattr(entry, "breakdown", "")
             if breakdown and breakdown not in by_key[entry.indicator].breakdowns:
                 raise CatalogError(

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
+from indicators.text import chart as _safe
+
 # Okabe & Ito (2008), ordered by contrast on white: the first five reach WCAG's 3:1 for
 # graphics (blue 5.2, vermillion 3.9, bluish green 3.4, black 21, reddish purple 3.1).
 PALETTE = (
@@ -41,6 +43,45 @@ DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 PATTERNS = ("", "/", "x", ".", "\\", "+", "-", "|")
 
 
+# One colour and fill pattern per emission sector, in every chart that draws sectors (stacked
+# bars, shares, breakdowns), so a sector looks the same wherever it appears; a sector both
+# sector lists share (transport) keeps one look. The pattern tells sectors apart without colour.
+SECTOR_STYLES: dict[str, tuple[str, str]] = {
+    # Espoo Kera's emission assessment
+    "infrastructure_construction": (PALETTE[0], ""),
+    "building_construction": (PALETTE[1], "/"),
+    "energy_use": (PALETTE[2], "x"),
+    "transport": (PALETTE[3], "."),
+    # HSY's sectors for the cities and the Helsinki region
+    "district_heating": (PALETTE[4], "\\"),
+    "consumption_electricity": (PALETTE[5], "+"),
+    "electric_heating": (PALETTE[6], "-"),
+    "oil_heating": (PALETTE[7], "|"),
+    "industry_work_machines": (PALETTE[0], "x"),
+    "waste_treatment": (PALETTE[1], ""),
+    "agriculture": (PALETTE[2], "/"),
+}
+
+
+def sector_style(sector: str, n: int = 0) -> tuple[str, str]:
+    """(colour, fill pattern) of a sector; a sector not in SECTOR_STYLES gets the n-th pair."""
+    return SECTOR_STYLES.get(sector) or (PALETTE[n % len(PALETTE)], PATTERNS[n % len(PATTERNS)])
+
+
+def sector_styles(sectors, labels) -> dict[str, tuple[str, str]]:
+    """Label (the sector's name in the reader's language) -> its style, for `styles=`."""
+    return {
+        label: sector_style(str(sector), n)
+        for n, (sector, label) in enumerate(dict(zip(sectors, labels, strict=True)).items())
+    }
+
+
+def _style(label: str, n: int, styles: Mapping[str, tuple[str, str]] | None) -> tuple[str, str]:
+    if styles and label in styles:
+        return styles[label]
+    return PALETTE[n % len(PALETTE)], PATTERNS[n % len(PATTERNS)]
+
+
 def separators(lang: str) -> str:
     """Plotly's `separators`: decimal mark, then thousands mark."""
     return ", " if lang in ("fi", "sv") else ".,"
@@ -53,7 +94,7 @@ def with_unit(text: str, unit: str | None) -> str:
 
 def _axis(title: str, **extra) -> dict:
     return {
-        "title": {"text": title},
+        "title": {"text": _safe(title)},
         "gridcolor": GRID_COLOUR,
         "linecolor": TEXT_COLOUR,
         "zerolinecolor": GRID_COLOUR,
@@ -62,6 +103,25 @@ def _axis(title: str, **extra) -> dict:
         "automargin": True,
         **extra,
     }
+
+
+# Streamlit's element toolbar and plotly's mode bar sit over the top strip of a chart: the title
+# starts below it, and a long title wraps (plotly never wraps), so that on a phone neither
+# covers nor cuts the title.
+TOOLBAR_CLEARANCE = 36
+TITLE_LINE = 22
+TITLE_CHARS = 42
+
+
+def wrap_title(title: str, width: int = TITLE_CHARS) -> list[str]:
+    """The title's lines, broken between words at about `width` characters."""
+    lines: list[str] = []
+    for word in title.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
 
 
 def _figure(
@@ -76,19 +136,32 @@ def _figure(
     yaxis: dict | None = None,
     **layout,
 ) -> go.Figure:
-    """One figure with the common look: white, dark text, palette, legend below."""
+    """One figure with the common look: white, dark text, palette, legend below; the title
+    below the toolbars' strip, wrapped."""
+    lines = wrap_title(title)
+    top = TOOLBAR_CLEARANCE + TITLE_LINE * len(lines) + 12
     return go.Figure(
         data=traces,
         layout={
-            "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 17}},
+            "title": {
+                "text": "<br>".join(_safe(line) for line in lines),
+                "x": 0,
+                "xanchor": "left",
+                "yref": "container",
+                "y": 1,
+                "yanchor": "top",
+                "pad": {"t": TOOLBAR_CLEARANCE},
+                "font": {"size": 17},
+            },
             "template": None,  # no plotly template: these few settings, without its copying
             "paper_bgcolor": "#FFFFFF",
             "plot_bgcolor": "#FFFFFF",
             "colorway": list(PALETTE),
             "font": {"color": TEXT_COLOUR, "size": 13},
             "separators": separators(lang),
-            "height": height,
-            "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
+            "height": height + top - 60,
+            "margin": {"l": 10, "r": 10, "t": top, "b": 10},
+            "modebar": {"orientation": "v"},  # down the right edge, off the title
             "legend": {"orientation": "h", "yanchor": "top", "y": -0.24, "x": 0},
             "hoverlabel": {"font": {"color": TEXT_COLOUR}, "bgcolor": "#FFFFFF"},
             "xaxis": _axis(x_title, **(xaxis or {})),
@@ -132,7 +205,7 @@ def time_series(
                 "type": "scatter",
                 "x": part["year"].tolist(),
                 "y": part["value"].tolist(),
-                "name": label,
+                "name": _safe(label),
                 "mode": "lines+markers",
                 "line": {"color": colour_of[label], "dash": DASHES[n % len(DASHES)], "width": 2.5},
                 "marker": {"symbol": SYMBOLS[n % len(SYMBOLS)], "size": 8},
@@ -147,7 +220,7 @@ def time_series(
                     "type": "scatter",
                     "x": flagged["year"].tolist(),
                     "y": flagged["value"].tolist(),
-                    "name": f"{label}: {text}",
+                    "name": _safe(f"{label}: {text}"),
                     "mode": "markers",
                     "marker": {
                         "symbol": symbol,
@@ -166,7 +239,7 @@ def time_series(
                 "type": "scatter",
                 "x": years,
                 "y": [path[y] for y in years],
-                "name": f"{label}: {trajectory_label}",
+                "name": _safe(f"{label}: {trajectory_label}"),
                 "mode": "lines",
                 "line": {"color": colour_of.get(label, TEXT_COLOUR), "dash": "dot", "width": 2},
             }
@@ -183,7 +256,7 @@ def time_series(
                 "type": "scatter",
                 "x": [min(start, end), max(start, end)],
                 "y": [target["value"], target["value"]],
-                "name": target["label"],
+                "name": _safe(target["label"]),
                 "mode": "lines+markers",
                 "line": {"color": TARGET_COLOUR, "dash": "dash", "width": 2},
                 "marker": {"symbol": ["line-ns", "star"], "size": [1, 13]},
@@ -211,27 +284,38 @@ def comparison(
     target: float | None = None,
     target_label: str = "target",
     highlight: Iterable[str] = (),
+    provisional: Iterable[str] = (),
 ) -> go.Figure:
     """Horizontal bars (columns label, value, optionally target), largest on top.
 
     One target for all: a dashed vertical line; per-row targets (column `target`): a black
     tick on each bar. Highlighted labels are drawn in the second colour, hatched and outlined.
+    `provisional` labels (a year still waiting for some project's report) are dotted; their
+    label says so too (the caller words it).
     """
     data = frame.sort_values("value", ascending=True)
     chosen = set(highlight)
+    waiting = set(provisional)
     marked = [label in chosen for label in data["label"]]
+    dotted = [label in waiting for label in data["label"]]
     traces: list[dict] = [
         {
             "type": "bar",
             "x": data["value"].tolist(),
-            "y": data["label"].tolist(),
+            "y": [_safe(label) for label in data["label"]],
             "orientation": "h",
             "marker": {
                 "color": [HIGHLIGHT if m else PALETTE[0] for m in marked],
                 "line": {"color": TEXT_COLOUR, "width": [2 if m else 0.5 for m in marked]},
-                "pattern": {"shape": ["/" if m else "" for m in marked]},
+                "pattern": {
+                    "shape": [
+                        "/" if m else "." if d else "" for m, d in zip(marked, dotted, strict=True)
+                    ],
+                    "fgcolor": TEXT_COLOUR,
+                    "fillmode": "overlay",
+                },
             },
-            "name": x_title,
+            "name": _safe(x_title),
             "showlegend": False,
         }
     ]
@@ -240,8 +324,8 @@ def comparison(
             {
                 "type": "scatter",
                 "x": [target, target],
-                "y": [data["label"].iloc[0], data["label"].iloc[-1]],
-                "name": target_label,
+                "y": [_safe(data["label"].iloc[0]), _safe(data["label"].iloc[-1])],
+                "name": _safe(target_label),
                 "mode": "lines",
                 "line": {"color": TARGET_COLOUR, "dash": "dash", "width": 2},
                 "meta": "target",
@@ -253,8 +337,8 @@ def comparison(
             {
                 "type": "scatter",
                 "x": with_target["target"].tolist(),
-                "y": with_target["label"].tolist(),
-                "name": target_label,
+                "y": [_safe(label) for label in with_target["label"]],
+                "name": _safe(target_label),
                 "mode": "markers",
                 "marker": {
                     "symbol": "line-ns",
@@ -284,23 +368,26 @@ def bars_by_year(
     lang: str = "en",
     stacked: bool = True,
     marked_years: Mapping[int, str] | None = None,
+    styles: Mapping[str, tuple[str, str]] | None = None,
 ) -> go.Figure:
     """Bars per year, one trace per `label` (columns year, label, value): stacked sectors or
-    grouped breakdowns; each label has its own colour and fill pattern. `marked_years`:
-    year -> a word written above that year's bars (e.g. "provisional")."""
+    grouped breakdowns; each label has its own colour and fill pattern (`styles`: label ->
+    (colour, pattern), e.g. sector_styles). `marked_years`: year -> a word written above that
+    year's bars (e.g. "provisional")."""
     traces = []
     for n, label in enumerate(_labels(frame)):
         part = frame[frame["label"] == label].sort_values("year")
+        colour, pattern = _style(label, n, styles)
         traces.append(
             {
                 "type": "bar",
                 "x": part["year"].tolist(),
                 "y": part["value"].tolist(),
-                "name": label,
+                "name": _safe(label),
                 "marker": {
-                    "color": PALETTE[n % len(PALETTE)],
+                    "color": colour,
                     "line": {"color": TEXT_COLOUR, "width": 0.6},
-                    "pattern": {"shape": PATTERNS[n % len(PATTERNS)], "fgcolor": TEXT_COLOUR},
+                    "pattern": {"shape": pattern, "fgcolor": TEXT_COLOUR, "fillmode": "overlay"},
                 },
             }
         )
@@ -310,7 +397,7 @@ def bars_by_year(
         {
             "x": year,
             "y": float(heights.get(year, 0)) if heights is not None else 0,
-            "text": text,
+            "text": _safe(text),
             "showarrow": False,
             "yanchor": "bottom",
             "font": {"color": TEXT_COLOUR, "size": 12},
@@ -330,29 +417,38 @@ def bars_by_year(
 
 
 def shares(
-    frame: pd.DataFrame, *, title: str, x_title: str, y_title: str, lang: str = "en"
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    x_title: str,
+    y_title: str,
+    lang: str = "en",
+    styles: Mapping[str, tuple[str, str]] | None = None,
 ) -> go.Figure:
-    """Each label's share (columns label, share in %), as horizontal bars with the figure."""
+    """Each label's share (columns label, share in %), as horizontal bars with the figure;
+    `styles` as in bars_by_year, so a sector has the same look in both."""
     data = frame.sort_values("share", ascending=True)
     n = len(data)
     top = float(data["share"].max()) if n else 0.0
+    looks = [_style(label, i, styles) for i, label in enumerate(data["label"])]
     trace = {
         "type": "bar",
         "x": data["share"].tolist(),
-        "y": data["label"].tolist(),
+        "y": [_safe(label) for label in data["label"]],
         "orientation": "h",
         "text": [f"{v:.0f} %" for v in data["share"]],
         "textposition": "outside",
         "marker": {
-            "color": [PALETTE[i % len(PALETTE)] for i in range(n)],
+            "color": [colour for colour, _ in looks],
             "line": {"color": TEXT_COLOUR, "width": 0.6},
             "pattern": {
-                "shape": [PATTERNS[i % len(PATTERNS)] for i in range(n)],
+                "shape": [pattern for _, pattern in looks],
                 "fgcolor": TEXT_COLOUR,
+                "fillmode": "overlay",
             },
         },
         "showlegend": False,
-        "name": x_title,
+        "name": _safe(x_title),
     }
     return _figure(
         [trace],
@@ -387,13 +483,17 @@ def ratio_parts(
                 "type": "bar",
                 "x": data["year"].tolist(),
                 "y": data[column].tolist(),
-                "name": name,
+                "name": _safe(name),
                 "xaxis": "x" if n == 0 else "x2",
                 "yaxis": "y" if n == 0 else "y2",
                 "marker": {
                     "color": PALETTE[n],
                     "line": {"color": TEXT_COLOUR, "width": 0.6},
-                    "pattern": {"shape": PATTERNS[n], "fgcolor": TEXT_COLOUR},
+                    "pattern": {
+                        "shape": PATTERNS[n],
+                        "fgcolor": TEXT_COLOUR,
+                        "fillmode": "overlay",
+                    },
                 },
             }
         )
@@ -405,7 +505,6 @@ def ratio_parts(
         lang=lang,
         height=380,
         showlegend=False,
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
         xaxis={"domain": [0, 0.44], "tickformat": "d"},
         xaxis2=_axis(x_title, domain=[0.56, 1], tickformat="d", anchor="y2"),
         yaxis2=_axis(denominator_title, anchor="x2"),

@@ -163,19 +163,39 @@ def cmd_users(args) -> None:
 
 
 def cmd_status(args) -> None:
-    from indicators import scorecard
+    from indicators import progress, scorecard, wording
 
     con = _open(args, write=False)
     frame = scorecard.district_scorecard(con, district=args.district)
+    # the target in words and why a status is missing, as the screens say them (English);
+    # a context indicator (a plan, the population) has no status: null, and "context": true
+    frame = frame.assign(
+        target_text=[
+            None
+            if r["context"] or r["target"] is None or r["target"] != r["target"]
+            else wording.target(
+                r["target"],
+                comparator=r["comparator"],
+                direction=r["direction"],
+                unit=r["unit"],
+                year=None if pd.isna(r["target_year"]) else int(r["target_year"]),
+            )
+            for r in frame.to_dict("records")
+        ],
+        status_reason=[progress.reason_text(r) or None for r in frame["reason"]],
+    )
     columns = [
         "district",
         "indicator",
         "period",
         "value",
         "unit",
+        "context",
         "target",
         "comparator",
+        "target_text",
         "status",
+        "status_reason",
         "gap",
         "trend_year",
     ]

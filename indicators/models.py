@@ -75,6 +75,9 @@ class Indicator(Strict):
     source_url: str | None = None
     # a count that the per-resident view may divide by the district's residents
     per_resident: bool = False
+    # a fact for context (a plan, the population, a count without a desired direction): shown
+    # with its figures, never given a progress status or a target
+    context: bool = False
 
     _key = field_validator("key")(_check_key)
 
@@ -99,6 +102,11 @@ class Indicator(Strict):
         return "district" if self.aggregation == "reported" else "project"
 
     @property
+    def is_context(self) -> bool:
+        """A context indicator: its facts are shown, never a progress status."""
+        return self.context
+
+    @property
     def share_capped(self) -> bool:
         """True when numerator can never exceed denominator (a share of at most 100 %)."""
         return self.aggregation == "ratio" and self.max is not None and self.max <= self.scale
@@ -107,6 +115,9 @@ class Indicator(Strict):
 class District(Strict):
     id: str
     name: str
+    # the name readers of Finnish or Swedish know it by (Norra Djurgårdsstaden); None: `name`
+    name_fi: str | None = None
+    name_sv: str | None = None
     city: str
     country: str = "FI"
     kind: DistrictKind = "district"
@@ -115,6 +126,10 @@ class District(Strict):
     source_url: str | None = None
 
     _id = field_validator("id")(_check_key)
+
+    def local_name(self, lang: str) -> str:
+        """The district's name in `lang` (fi, sv), else its own name."""
+        return getattr(self, f"name_{lang}", None) or self.name
 
 
 class Organisation(Strict):

@@ -55,6 +55,7 @@ __all__ = [
     "DEFAULT_BASE_YEAR",
     "DEFAULT_TARGET_YEAR",
     "REQUIREMENT_ICONS",
+    "REASON_PREFIX",
     "REQUIREMENT_ORDER",
     "STATUS_ICONS",
     "STATUS_LABELS",
@@ -73,6 +74,7 @@ __all__ = [
     "combine",
     "mean_score",
     "progress_score",
+    "reason_text",
     "requirement_status",
     "status_from_score",
 ]
@@ -320,6 +322,18 @@ def _plain(value: NoteValue) -> NoteValue:
     return str(value)
 
 
+REASON_PREFIX = "public.reason."
+
+
+def reason_text(reason: Note | tuple | None, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+    """A not-available reason (a `Note`) as the short line a card shows, in `lang`: the
+    locales' `public.reason.<key>` with the note's values; '' for no reason."""
+    if not isinstance(reason, tuple) or not reason:
+        return ""  # None, or NaN from a table
+    key, values = Note(*reason)
+    return i18n.t(REASON_PREFIX + key, lang, **{n: _shown(v, lang) for n, v in values})
+
+
 class Notes(tuple):
     """An assessment's notes, in order, as one value (a tuple of `Note`) that a scorecard row
     carries to the page: ``text(lang)`` in the reader's language, ``str()`` in English,
@@ -407,6 +421,12 @@ class Assessment(BaseModel):
     gap: float | None = None
     trend_reaches_target_year: int | None = None
     notes: SkipValidation[tuple[Note, ...]] = ()  # built by assess() through _note
+    # not_available only: the note that says why (e.g. one_year), worded short for a card
+    reason: SkipValidation[Note | None] = None
+
+    def reason_text(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+        """Why there is no status, short ('only one year of data, 2021'); '' with a status."""
+        return reason_text(self.reason, lang)
 
     @property
     def note(self) -> Notes:
@@ -538,7 +558,8 @@ def assess(
 
     def done(status: Status, **extra) -> Assessment:
         fields.update(extra)
-        return Assessment(status=status, notes=tuple(notes), **fields)
+        reason = notes[-1] if status == "not_available" and notes else None
+        return Assessment(status=status, notes=tuple(notes), reason=reason, **fields)
 
     if not series:
         notes.append(_note("no_values"))

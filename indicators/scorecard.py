@@ -48,6 +48,9 @@ COLUMNS = [
     "synthetic",
     "source",
     "breakdowns",
+    "direction",
+    "context",
+    "reason",
 ]
 _YEARS = ("year", "target_year", "trend_year", "base_year")
 _HISTORY = ["district", "indicator", "breakdown", "year", "value"]
@@ -194,17 +197,27 @@ def _part(key: tuple, points: dict[int, float], latest: list) -> dict:
 def _table(parts: Iterable[dict], indicators: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     """A row per run of parts with the same district and indicator."""
     direction_of = dict(zip(indicators["key"], indicators["direction"], strict=True))
+    context = context_keys(indicators)
     target_of = _target_lookup(targets)
     rows, group, indicator = [], [], None
     for part in parts:
         if group and (part["district"], part["indicator"]) != (group[0]["district"], indicator):
-            rows.append(_row(group, direction_of[indicator], target_of))
+            rows.append(_row(group, direction_of[indicator], target_of, indicator in context))
             group = []
         indicator = part["indicator"]
         group.append(part)
     if group:
-        rows.append(_row(group, direction_of[indicator], target_of))
+        rows.append(_row(group, direction_of[indicator], target_of, indicator in context))
     return _frame(rows)
+
+
+def context_keys(indicators: pd.DataFrame) -> set[str]:
+    """The catalog's context indicators (plans, population, counts without a desired
+    direction): facts that never get a progress status."""
+    if "context" not in indicators:
+        return set()
+    flags = indicators["context"].fillna(False).astype(bool)
+    return set(indicators.loc[flags, "key"])
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
@@ -243,24 +256,13 @@ def _assess(points, direction, target_row) -> progress.Assessment:
         return progress.assess(points, direction=direction, target=target, target_year=year)
 
 
-def _row(parts: list[dict], direction: str, target_of: dict) -> dict:
-    """The scorecard row of one district and indicator from its parts (one per breakdown)."""
+def _row(parts: list[dict], direction: str, target_of: dict, context: bool = False) -> dict:
+    """The scorecard row of one district and indicator from its parts (one per breakdown).
+    A context indicator's row has its facts only: no target, no status, no trend."""
     district, indicator = parts[0]["district"], parts[0]["indicator"]
-    results = []
-    for part in parts:
-        breakdown = part["breakdown"]
-        target_row = target_of.get((district, indicator, breakdown)) or (
-            target_of.get((district, indicator, "")) if breakdown == "" else None
-        )
-        results.append(_assess(part["points"], direction, target_row))
     latest = max(parts, key=lambda p: p["year"])  # the first breakdown of the latest year
     single = len(parts) == 1
-    if single:
-        result = results[0]
-    else:
-        target_row = target_of.get((district, indicator, ""))
-        result = max(results, key=lambda a: a.current_year or 0)
-    return {
+    facts = {
         "district": district,
         "indicator": indicator,
         "period": latest["period"],
@@ -268,10 +270,37 @@ def _row(parts: list[dict], direction: str, target_of: dict) -> dict:
         # several breakdowns of a non-additive figure have no single value
         "value": latest["value"] if single else None,
         "unit": latest["unit"],
+        "pending": any(p["pending"] for p in parts),
+        "synthetic": any(p["synthetic"] for p in parts),
+        "source": latest["source"],
+        "breakdowns": [p["breakdown"] for p in parts if p["breakdown"]],
+        "direction": direction,
+        "context": context,
+    }
+    if context:
+        return {**dict.fromkeys(COLUMNS), **facts, "note": progress.Notes(())}
+    results = []
+    for part in parts:
+        breakdown = part["breakdown"]
+        target_row = target_of.get((district, indicator, breakdown)) or (
+            target_of.get((district, indicator, "")) if breakdown == "" else None
+        )
+        results.append(_assess(part["points"], direction, target_row))
+    if single:
+        result = results[0]
+    else:
+        target_row = target_of.get((district, indicator, ""))
+        result = max(results, key=lambda a: a.current_year or 0)
+    status = result.status if single else progress.combine(results)
+    reason = None
+    if status == "not_available":
+        reason = next((a.reason for a in results if a.reason), None)
+    return {
+        **facts,
         "target": None if target_row is None else float(target_row["value"]),
         "comparator": None if target_row is None else target_row["comparator"],
         "target_year": result.target_year if target_row is not None else None,
-        "status": result.status if single else progress.combine(results),
+        "status": status,
         "gap": result.gap if single else None,
         "trend_year": result.trend_reaches_target_year if single else None,
         "base_year": result.base_year,
@@ -281,10 +310,7 @@ def _row(parts: list[dict], direction: str, target_of: dict) -> dict:
         "progress_value": result.progress_value,
         "score": result.score if single else progress.mean_score(results),
         "note": result.note,
-        "pending": any(p["pending"] for p in parts),
-        "synthetic": any(p["synthetic"] for p in parts),
-        "source": latest["source"],
-        "breakdowns": [p["breakdown"] for p in parts if p["breakdown"]],
+        "reason": reason,
     }
 
 
@@ -296,7 +322,8 @@ def district_scorecard(
     return from_endpoints(endpoints, store.indicators(con), store.targets(con, district=district))
 
 
-def counts(statuses: Iterable[str]) -> dict[str, int]:
-    """How many of each status, in progress.STATUS_ORDER (statuses that do not occur: 0)."""
-    seen = Counter(statuses)
+def counts(statuses: Iterable[str | None]) -> dict[str, int]:
+    """How many of each status, in progress.STATUS_ORDER (statuses that do not occur: 0);
+    context indicators (no status) are not counted."""
+    seen = Counter(s for s in statuses if isinstance(s, str))
     return {status: seen.get(status, 0) for status in progress.STATUS_ORDER}

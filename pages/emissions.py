@@ -3,7 +3,7 @@ the share of each sector, per resident if asked, and the comparison with the cit
 
 import streamlit as st
 
-from indicators import charts
+from indicators import charts, text
 from indicators.ui import data, emission_parts, filters, language, session, widgets
 from indicators.ui.names import Names
 
@@ -25,28 +25,44 @@ with switches:
     per_resident = filters.toggle(
         t("mon.emissions.per_resident"), param="per", help=t("mon.emissions.per_resident_help")
     )
-reporting = set(data.districts_reporting(version, (SECTORS, CITY_AVERAGE), pending))
-options = [d for d in districts["id"] if d in reporting] or list(districts["id"])
-with_sectors = set(data.districts_reporting(version, (SECTORS,), pending))
+# every district with sector figures (Kera's assessment, the HSY figures of the cities and the
+# Helsinki region) or a city-average comparison; a district named in the address without any
+# is kept, so the page says it has none rather than that it does not exist
+with_sectors = {
+    key: set(data.districts_reporting(version, (key,), pending))
+    for key in emission_parts.SECTOR_INDICATORS
+}
+reporting = set().union(*with_sectors.values())
+reporting |= set(data.districts_reporting(version, (CITY_AVERAGE,), pending))
+asked = filters.wanted("district")
+options = [d for d in districts["id"] if d in reporting or d == asked] or list(districts["id"])
 district = filters.select(
     t("mon.pick.district"),
     options,
     param="district",
-    default=next((d for d in options if d in with_sectors), options[0]),
+    default=next((d for d in options if d in with_sectors[SECTORS]), options[0]),
     format_func=names.district,
     container=pick,
 )
-st.header(names.district(district))
+st.header(text.md(names.district(district)))
 widgets.synthetic_badge(names.synthetic_district(district))
 
-sectors = data.sector_emissions(version, district, pending)
+indicator = emission_parts.sector_indicator(district, with_sectors)
+sectors = data.sector_emissions(version, district, pending, indicator)
+if indicator == emission_parts.HSY_SHARES:  # published shares: the share is the figure
+    sectors = sectors.assign(share=sectors["value"])
 widgets.notes(
     synthetic=bool(sectors["synthetic"].any()), pending=pending and bool(sectors["pending"].any())
 )
 if sectors.empty:
-    widgets.empty(t("mon.empty.emissions", district=names.district(district)))
+    widgets.empty(t("mon.empty.emissions", district=text.md(names.district(district))))
 else:
-    frame, unit = emission_parts.per_year(sectors, names, per_resident=per_resident)
+    if indicator != SECTORS:
+        st.caption(text.md(names.indicator(indicator)))
+    looks = emission_parts.styles(sectors, names, indicator)  # one look per sector, both charts
+    frame, unit = emission_parts.per_year(
+        sectors, names, per_resident=per_resident, indicator=indicator
+    )
     provisional = emission_parts.provisional(sectors, names)
     title = (
         "mon.emissions.stack_title_per_resident" if per_resident else "mon.emissions.stack_title"
@@ -60,17 +76,20 @@ else:
             lang=names.lang,
             stacked=True,
             marked_years={year: t("mon.provisional.short") for year in provisional},
+            styles=looks,
         ),
         key="emissions_stack_chart",
     )
     for line in provisional.values():
-        st.caption(f":material/hourglass_empty: {line}")
+        st.caption(f":material/hourglass_empty: {text.md(line)}")
     emission_parts.missing_residents(sectors, names, district, per_resident=per_resident)
-    shown, rows = emission_parts.table(sectors, names, per_resident=per_resident)
+    shown, rows = emission_parts.table(
+        sectors, names, per_resident=per_resident, indicator=indicator
+    )
     widgets.table(shown, name=f"emissions-{district}", key="emissions_table", data=rows)
 
     latest = emission_parts.latest_whole_year(sectors)  # a provisional year's shares mislead
-    share = emission_parts.shares(sectors, names, latest)
+    share = emission_parts.shares(sectors, names, latest, indicator)
     widgets.chart(
         charts.shares(
             share,
@@ -78,6 +97,7 @@ else:
             x_title=t("mon.col.share"),
             y_title=t("mon.col.sector"),
             lang=names.lang,
+            styles=looks,
         ),
         key="emissions_share_chart",
     )

@@ -7,6 +7,7 @@ definition, unit, source and how each status was worked out; the exact numbers u
 
 import streamlit as st
 
+from indicators import text
 from indicators.ui import data, filters, indicator_parts, language, session, widgets
 from indicators.ui.names import Names
 
@@ -36,7 +37,7 @@ reporting = set(data.districts_reporting(version, (key,), pending))
 with_data = [d for d in data.districts(version)["id"] if d in reporting]
 
 if not with_data:
-    st.header(names.indicator(key))
+    st.header(text.md(names.indicator(key)))
     widgets.empty(t("mon.empty.indicator"))
     indicator_parts.about(names, info)
     st.stop()
@@ -70,7 +71,7 @@ year = filters.select(
 )
 that_year = data.district_figures(version, None, (key,), pending, False, year)
 
-st.header(names.indicator(key))
+st.header(text.md(names.indicator(key)))
 shown = series[series["district"].isin(chosen)]
 widgets.notes(
     synthetic=bool(shown["synthetic"].any()),
@@ -90,7 +91,7 @@ with main:
     if chosen:
         focus = chosen[0]
         if len(chosen) > 1:
-            st.caption(t("mon.indicator.focus", district=names.district(focus)))
+            st.caption(t("mon.indicator.focus", district=text.md(names.district(focus))))
         if info.get("aggregation") == "ratio":
             indicator_parts.ratio_parts(series, focus, names, info)
         if names.breakdowns(key):

@@ -6,7 +6,7 @@ trend line, each linking to the indicator page. All districts: each district's s
 
 import streamlit as st
 
-from indicators import scorecard
+from indicators import scorecard, text
 from indicators.ui import data, filters, language, scorecards, session, widgets
 from indicators.ui.names import Names
 
@@ -48,16 +48,16 @@ if district == filters.ALL:
     st.stop()
 
 info = names.district_row(district)
-st.header(names.district(district))
+st.header(text.md(names.district(district)))
 widgets.synthetic_badge(bool(info.get("synthetic")))
-about = [info.get("city"), t(f"mon.kind.{info.get('kind', 'district')}")]
-if info.get("source_url") and isinstance(info["source_url"], str):
-    about.append(f"[{t('mon.source')}]({info['source_url']})")
-st.caption(" · ".join(str(a) for a in about if a))
+about = [text.md(info.get("city")), text.md(t(f"mon.kind.{info.get('kind', 'district')}"))]
+if text.safe_url(info.get("source_url")):
+    about.append(text.link(t("mon.source"), info["source_url"]))
+st.caption(" · ".join(a for a in about if a))
 
 card = data.scorecard(version, (district,), None, pending)
 if card.empty:
-    widgets.empty(t("mon.empty.district", district=names.district(district)))
+    widgets.empty(t("mon.empty.district", district=text.md(names.district(district))))
     st.stop()
 
 st.markdown(widgets.status_summary(scorecard.counts(card["status"]), names))

@@ -4,7 +4,7 @@ met, not met or not reported -- with its developer. Developers see only their ow
 
 import streamlit as st
 
-from indicators import access
+from indicators import access, text
 from indicators.reporting import compliance
 from indicators.ui import data, filters, language, project_parts, session, widgets
 from indicators.ui.names import Names
@@ -52,10 +52,10 @@ district = filters.select(
 )
 
 frame = data.project_requirements(version, actor, district, organisation, pending)
-st.header(names.district(district))
+st.header(text.md(names.district(district)))
 widgets.synthetic_badge(names.synthetic_district(district))
 if frame.empty:
-    widgets.empty(t("mon.empty.requirements", district=names.district(district)))
+    widgets.empty(t("mon.empty.requirements", district=text.md(names.district(district))))
     st.stop()
 st.markdown(widgets.requirement_summary(compliance.summary(frame), names))
 widgets.notes(

@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from .connection import audit, connect, query, scalar, transaction
+from .effective import PUBLIC_NOTE_SQL
 
 # ---- administration (access, targets, audit, publish)
 # Permission checks are indicators.access's job and validation indicators.editing's; these are
@@ -238,7 +239,8 @@ def replace_reference(
 
 # What a public snapshot holds: the catalog, the districts, organisations and projects, the
 # district targets, and only approved submissions and their observations. No user table, no
-# pending or rejected data, no e-mail addresses, no review comments.
+# pending or rejected data, no e-mail addresses, no review comments, no developers' upload
+# comments (effective.PUBLIC_NOTE_SQL).
 _SNAPSHOT_TABLES: list[tuple[str, str]] = [
     ("theme", "SELECT * FROM theme"),
     ("indicator", "SELECT * FROM indicator"),
@@ -255,7 +257,8 @@ _SNAPSHOT_TABLES: list[tuple[str, str]] = [
     ),
     (
         "observation",
-        "SELECT o.* FROM observation o JOIN submission s ON s.id = o.submission_id"
+        f"SELECT o.* REPLACE ({PUBLIC_NOTE_SQL} AS comment)"
+        " FROM observation o JOIN submission s ON s.id = o.submission_id"
         " WHERE s.status = 'approved'",
     ),
 ]

@@ -120,6 +120,18 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         # so a district total without it is whole (see effective.district_figures_sql).
         "ALTER TABLE project ADD COLUMN IF NOT EXISTS reporting_until INTEGER;",
     ),
+    (
+        4,
+        "context indicators and district names per language",
+        # context: a plan, the population, a count without a desired direction -- shown as a
+        # fact, never given a progress status. name_fi/name_sv: the name readers of that
+        # language know a district by (Norra Djurgårdsstaden); NULL falls back to `name`.
+        """
+        ALTER TABLE indicator ADD COLUMN IF NOT EXISTS context BOOLEAN DEFAULT false;
+        ALTER TABLE district ADD COLUMN IF NOT EXISTS name_fi VARCHAR;
+        ALTER TABLE district ADD COLUMN IF NOT EXISTS name_sv VARCHAR;
+        """,
+    ),
 ]
 
 

@@ -3,6 +3,11 @@ yearly district figure built from them by each indicator's aggregation rule."""
 
 from __future__ import annotations
 
+# A row's comment is public only when it was written for the public: a published figure's note,
+# or an official's upload (no organisation). A developer's upload comment ("call dev-a at
+# 040-...") is for the official who reviews it, never a public note, export or snapshot.
+PUBLIC_NOTE_SQL = "CASE WHEN s.kind <> 'upload' OR s.organisation_id IS NULL THEN o.comment END"
+
 
 def effective_observations_sql(include_pending: bool = False, condition: str | None = None) -> str:
     """The observations that count: per key, the latest approved row (or pending, if asked).
@@ -11,7 +16,8 @@ def effective_observations_sql(include_pending: bool = False, condition: str | N
     """
     statuses = "'approved', 'pending'" if include_pending else "'approved'"
     return f"""
-        SELECT o.*, s.status, s.status = 'pending' AS pending, s.organisation_id
+        SELECT o.*, s.status, s.status = 'pending' AS pending, s.organisation_id,
+               {PUBLIC_NOTE_SQL} AS public_note
         FROM observation o JOIN submission s ON s.id = o.submission_id
         WHERE s.status IN ({statuses}) {f"AND ({condition})" if condition else ""}
         QUALIFY row_number() OVER (
@@ -48,7 +54,7 @@ def district_figures_sql(include_pending: bool, headline_only: bool, one_year: b
                    bool_or(e.pending) AS pending, bool_or(e.synthetic) AS synthetic,
                    min(e.source) AS source,
                    -- a note describes one published figure; an aggregate of projects has none
-                   CASE WHEN count(*) = 1 THEN min(e.comment) END AS note,
+                   CASE WHEN count(*) = 1 THEN min(e.public_note) END AS note,
                    max(e.period) AS last_period
             FROM eff e
             GROUP BY ALL

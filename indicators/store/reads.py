@@ -190,8 +190,8 @@ def observations_for_export(
     if published_only:
         sql = f"""
             SELECT e.id, e.indicator, e.district_id AS district, e.project_id AS project, e.period,
-                   e.breakdown, e.series, e.value, e.numerator, e.denominator, e.unit, e.comment,
-                   e.source, e.synthetic, e.submission_id, e.status
+                   e.breakdown, e.series, e.value, e.numerator, e.denominator, e.unit,
+                   e.public_note AS comment, e.source, e.synthetic, e.submission_id, e.status
             FROM ({effective_observations_sql(False)}) e ORDER BY e.district_id, e.indicator, e.period
         """
     else:

@@ -69,6 +69,7 @@ def sync_catalog(con: duckdb.DuckDBPyConnection, catalog, actor: str = "system")
                 "source": i.source,
                 "source_url": i.source_url,
                 "per_resident": i.per_resident,
+                "context": i.context,
                 "position": n,
             }
             for n, i in enumerate(catalog.indicators)

@@ -111,8 +111,15 @@ def scorecard(
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def sector_emissions(version: Version, district: str, include_pending: bool = False):
-    return store.sector_emissions(con(), district=district, include_pending=include_pending)
+def sector_emissions(
+    version: Version,
+    district: str,
+    include_pending: bool = False,
+    indicator: str = "ghg_emissions_by_sector",
+):
+    return store.sector_emissions(
+        con(), district=district, include_pending=include_pending, indicator=indicator
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -6,25 +6,41 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from indicators import scorecard
+from indicators import charts, scorecard, text
 from indicators.ui import widgets
 from indicators.ui.names import Names
 
 SECTORS = "ghg_emissions_by_sector"
+# the real HSY figures of the cities and the Helsinki region: sector emissions (kt) and, where
+# only those are published, each sector's share of the total
+HSY_SECTORS = "ghg_emissions_sector"
+HSY_SHARES = "ghg_sector_share"
+SECTOR_INDICATORS = (SECTORS, HSY_SHARES, HSY_SECTORS)  # a district's first with figures is shown
 CITY_AVERAGE = "transport_emissions_vs_city_average"
 RESIDENTS = "residents"
 
 
+def sector_indicator(district: str, reporting: dict[str, set[str]]) -> str:
+    """The sector indicator shown for a district: the first of SECTOR_INDICATORS it has."""
+    return next((k for k in SECTOR_INDICATORS if district in reporting.get(k, set())), SECTORS)
+
+
+def styles(sectors: pd.DataFrame, names: Names, indicator: str = SECTORS) -> dict:
+    """Sector name in the reader's language -> its colour and pattern (charts.SECTOR_STYLES)."""
+    keys = list(dict.fromkeys(sectors["sector"]))
+    return charts.sector_styles(keys, [names.breakdown(indicator, k) for k in keys])
+
+
 def per_year(
-    sectors: pd.DataFrame, names: Names, *, per_resident: bool
+    sectors: pd.DataFrame, names: Names, *, per_resident: bool, indicator: str = SECTORS
 ) -> tuple[pd.DataFrame, str]:
     """Columns year, label (sector name), value -- and the unit of value."""
-    unit = names.unit_name(sectors["unit"].iloc[0] if len(sectors) else names.unit(SECTORS))
+    unit = names.unit_name(sectors["unit"].iloc[0] if len(sectors) else names.unit(indicator))
     column = "per_resident" if per_resident else "value"
     frame = pd.DataFrame(
         {
             "year": sectors["year"],
-            "label": [names.breakdown(SECTORS, s) for s in sectors["sector"]],
+            "label": [names.breakdown(indicator, s) for s in sectors["sector"]],
             "value": sectors[column],
         }
     ).dropna(subset=["value"])
@@ -43,20 +59,20 @@ def missing_residents(
         widgets.empty(
             names.t(
                 "mon.empty.residents",
-                district=names.district(district),
+                district=text.md(names.district(district)),
                 years=", ".join(str(y) for y in years),
             )
         )
 
 
 def table(
-    sectors: pd.DataFrame, names: Names, *, per_resident: bool
+    sectors: pd.DataFrame, names: Names, *, per_resident: bool, indicator: str = SECTORS
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     t = names.t
     unit = names.unit_name(sectors["unit"].iloc[0]) if len(sectors) else ""
     shown = {
         t("mon.col.year"): sectors["year"].astype(str),
-        t("mon.col.sector"): [names.breakdown(SECTORS, s) for s in sectors["sector"]],
+        t("mon.col.sector"): [names.breakdown(indicator, s) for s in sectors["sector"]],
         f"{t('mon.col.value')} ({unit})": [names.exact(v) for v in sectors["value"]],
         t("mon.col.share"): [names.number(v, 1) for v in sectors["share"]],
         t("mon.col.projects_reported"): [
@@ -90,10 +106,12 @@ def latest_whole_year(sectors: pd.DataFrame) -> int:
     return int((whole if not whole.empty else sectors)["year"].max())
 
 
-def shares(sectors: pd.DataFrame, names: Names, year: int) -> pd.DataFrame:
+def shares(
+    sectors: pd.DataFrame, names: Names, year: int, indicator: str = SECTORS
+) -> pd.DataFrame:
     part = sectors[sectors["year"] == year]
     return pd.DataFrame(
-        {"label": [names.breakdown(SECTORS, s) for s in part["sector"]], "share": part["share"]}
+        {"label": [names.breakdown(indicator, s) for s in part["sector"]], "share": part["share"]}
     )
 
 
@@ -101,7 +119,7 @@ def city_average(reporting: pd.DataFrame, names: Names, district: str) -> None:
     """The latest published comparison with the city average (e.g. Kera's transport -27 %)."""
     rows = reporting[(reporting["district"] == district) & (reporting["indicator"] == CITY_AVERAGE)]
     if rows.empty:
-        widgets.empty(names.t("mon.empty.city_average", district=names.district(district)))
+        widgets.empty(names.t("mon.empty.city_average", district=text.md(names.district(district))))
         return
     rows = rows.sort_values("year")
     last = rows.iloc[-1]
@@ -112,11 +130,11 @@ def city_average(reporting: pd.DataFrame, names: Names, district: str) -> None:
         else "mon.emissions.city_average_higher"
     )
     st.metric(
-        names.indicator(CITY_AVERAGE),
+        text.md(names.indicator(CITY_AVERAGE)),
         names.quantity(last["value"], last["unit"]),
         help=names.definition(CITY_AVERAGE) or None,
     )
-    st.markdown(names.t(key, amount=amount, year=int(last["year"])))
+    st.markdown(names.t(key, amount=text.md(amount), year=int(last["year"])))
     if last.get("synthetic"):
         widgets.synthetic_badge(True)
     t = names.t

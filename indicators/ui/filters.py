@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from indicators import text
 from indicators.ui import language
 
 ALL = "all"
@@ -46,7 +47,10 @@ def _changed(key: str, param: str, to_text: Callable[[Any], str]) -> None:
 
 
 def _unknown(param: str, value: str) -> None:
-    st.warning(language.t("mon.filter.unknown", param=param, value=value), icon="⚠️")
+    # the address is anyone's text: shown literally, never as markdown (indicators.text)
+    st.warning(
+        language.t("mon.filter.unknown", param=text.md(param), value=text.md(value)), icon="⚠️"
+    )
 
 
 def select(
@@ -80,17 +84,46 @@ def select(
     return value
 
 
+# Selections that follow the reader from screen to screen: the menu opens a page without a
+# query string, so the district chosen on one screen would be lost on the next. The last value
+# of these is kept in the session and used (and written to the address) where the address
+# names none.
+REMEMBERED = ("district",)
+
+
+def _remembered(param: str) -> str | None:
+    return st.session_state.get(f"filter_remembered_{param}") if param in REMEMBERED else None
+
+
+def wanted(param: str) -> str | None:
+    """What the reader asked for: ?param=, else the value remembered from another screen."""
+    url = url_value(param)
+    return url if url is not None else _remembered(param)
+
+
+def _remember(param: str, text: str | None) -> None:
+    if param in REMEMBERED and text:
+        st.session_state[f"filter_remembered_{param}"] = text
+
+
 def _from_url(param: str, options: list, default: Any) -> Any:
-    """The option ?param= names (as text), else `default` if it is an option, else the first;
-    an address naming no option says so (_unknown)."""
+    """The option ?param= names (as text), else the one remembered from another screen, else
+    `default` if it is an option, else the first; an address naming no option says so."""
     value = default if default in options else options[0]
+    by_text = {str(option): option for option in options}
     url = url_value(param)
     if url is not None:
-        by_text = {str(option): option for option in options}
         if url in by_text:
             value = by_text[url]
         else:
             _unknown(param, url)
+    else:
+        remembered = _remembered(param)
+        for part in (remembered or "").split(","):  # a multiselect's list: its first
+            if part in by_text:
+                value = by_text[part]
+                break
+    _remember(param, str(value))
     return value
 
 
@@ -148,8 +181,12 @@ def multiselect(
         if unknown:
             _unknown(param, ",".join(unknown))
         values = [by_text[part] for part in wanted if part in by_text]
+    else:
+        remembered = [p for p in (_remembered(param) or "").split(",") if p in by_text]
+        values = [by_text[p] for p in remembered] or values
     if max_selections:
         values = values[:max_selections]
+    _remember(param, _join(values))
     key = _key("multiselect", param)
     st.session_state[key] = values
     container.multiselect(

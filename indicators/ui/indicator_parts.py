@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from indicators import charts, scorecard, trajectory
+from indicators import charts, scorecard, text, trajectory
 from indicators.ui import widgets
 from indicators.ui.names import Names
 
@@ -151,10 +151,16 @@ def comparison(
         return
     own = targets[(targets["indicator"] == key) & (targets["breakdown"] == "")]
     target_of = dict(zip(own["district_id"], own["value"], strict=True))
+    waiting = heads["provisional"].fillna(False).astype(bool).to_numpy()
     data = pd.DataFrame(
         {
             "district": heads["district"].to_numpy(),
-            "label": [names.district(d) for d in heads["district"]],
+            # a provisional total says so in its label, as the time series marks it
+            "label": [
+                f"{names.district(d)} ({t('mon.provisional.short')})" if w else names.district(d)
+                for d, w in zip(heads["district"], waiting, strict=True)
+            ],
+            "provisional": waiting,
             "value": heads["value"].to_numpy(),
             "target": [target_of.get(d) for d in heads["district"]],
             "pending": heads["pending"].to_numpy(),
@@ -175,16 +181,20 @@ def comparison(
         y_title=t("mon.col.district"),
         lang=names.lang,
         target_label=t("mon.col.target"),
-        highlight=[names.district(d) for d in chosen],
+        highlight=list(drawn.loc[drawn["district"].isin(chosen), "label"]),
+        provisional=list(drawn.loc[drawn["provisional"], "label"]),
     )
     widgets.chart(fig, key="indicator_comparison_chart")
     shown = pd.DataFrame(
         {
-            t("mon.col.district"): data["label"],
+            t("mon.col.district"): [names.district(d) for d in data["district"]],
             t("mon.col.value"): [names.exact(v) for v in data["value"]],
             t("mon.col.unit"): names.unit_name(unit),
             t("mon.col.target"): [names.exact(v) for v in data["target"]],
             t("mon.col.pending"): names.flags(data["pending"], "pending"),
+            t("public.col.provisional"): [
+                t("mon.provisional.short") if w else "" for w in data["provisional"]
+            ],
             t("mon.col.synthetic"): names.flags(data["synthetic"], "synthetic"),
         }
     )
@@ -200,7 +210,7 @@ def ratio_parts(series: pd.DataFrame, district: str, names: Names, info: dict) -
         min_count=1
     )
     if part[["numerator", "denominator"]].isna().all().all():
-        widgets.empty(t("mon.empty.parts", district=names.district(district)))
+        widgets.empty(t("mon.empty.parts", district=text.md(names.district(district))))
         return
     numerator, denominator = names.part(key, "numerator"), names.part(key, "denominator")
     fig = charts.ratio_parts(
@@ -270,19 +280,15 @@ def about(names: Names, info: dict) -> None:
     st.markdown(names.definition(key) or "")
     direction = t(f"mon.indicator.direction_{info.get('direction', 'higher')}")
     lines = [
-        f"**{t('mon.col.unit')}:** {names.unit_name(info.get('unit')) or '–'}",
+        f"**{t('mon.col.unit')}:** {text.md(names.unit_name(info.get('unit'))) or '–'}",
         f"**{t('mon.col.direction')}:** {direction}",
         f"**{t('mon.col.aggregation')}:** {t('mon.aggregation.' + str(info.get('aggregation')))}",
     ]
     if names.breakdowns(key):
-        parts = ", ".join(names.breakdown(key, b) for b in names.breakdowns(key))
+        parts = text.md(", ".join(names.breakdown(key, b) for b in names.breakdowns(key)))
         lines.append(f"**{t('mon.col.breakdown')}:** {parts}")
-    source = info.get("source") or ""
-    url = info.get("source_url")
     lines.append(
-        f"**{t('mon.col.source')}:** [{source}]({url})"
-        if isinstance(url, str) and url
-        else f"**{t('mon.col.source')}:** {source}"
+        f"**{t('mon.col.source')}:** {text.link(info.get('source') or '', info.get('source_url'))}"
     )
     st.markdown("  \n".join(lines))
 
@@ -297,13 +303,16 @@ def workings(card: pd.DataFrame, chosen: list[str], names: Names, info: dict) ->
         if row is None:
             continue
         with st.container(border=True):
-            st.markdown(f"**{names.district(district)}**  \n{names.status(row['status'])}")
+            status = text.md(names.row_status(row))
+            st.markdown(f"**{text.md(names.district(district))}**  \n{status}")
+            latest = f"{names.quantity(row.get('value'), unit)} ({row.get('period')})"
+            if row.get("context"):
+                st.markdown(f"{t('mon.indicator.latest')}: **{text.md(latest)}**")
+                st.caption(t("public.context.help"))
+                continue
             trend = row.get("trend_year")
             facts = [
-                (
-                    t("mon.indicator.latest"),
-                    f"{names.quantity(row.get('value'), unit)} ({row.get('period')})",
-                ),
+                (t("mon.indicator.latest"), latest),
                 (t("mon.col.target"), names.target({**row, "unit": unit}, info.get("direction"))),
                 (t("mon.col.gap"), names.gap({**row, "unit": unit})),
                 (
@@ -326,7 +335,7 @@ def workings(card: pd.DataFrame, chosen: list[str], names: Names, info: dict) ->
                     ),
                 ),
             ]
-            st.markdown("  \n".join(f"{label}: **{value}**" for label, value in facts))
+            st.markdown("  \n".join(f"{label}: **{text.md(value)}**" for label, value in facts))
             worked_out = names.notes(row.get("note"))
             if worked_out:
                 st.caption(worked_out)

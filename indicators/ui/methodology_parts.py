@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from indicators import i18n
+from indicators import i18n, text
 from indicators.reporting import plausibility
 from indicators.ui import widgets
 from indicators.ui.names import Names
@@ -41,7 +41,7 @@ def catalog(indicators: pd.DataFrame, themes: pd.DataFrame, names: Names) -> Non
         part = indicators[indicators["theme"] == theme]
         if part.empty:
             continue
-        with st.expander(f"{names.theme(theme)} ({len(part)})"):
+        with st.expander(f"{text.md(names.theme(theme))} ({len(part)})"):
             shown = pd.DataFrame(
                 {
                     t("mon.col.indicator"): [names.indicator(k) for k in part["key"]],
@@ -90,10 +90,11 @@ def sources(found: pd.DataFrame, districts: pd.DataFrame, names: Names) -> None:
     st.dataframe(
         pd.DataFrame(
             {
-                t("mon.col.district"): real["name"],
+                t("mon.col.district"): [names.district(d) for d in real["id"]],
                 t("mon.col.city"): real["city"],
                 t("mon.col.kind"): [t(f"mon.kind.{k}") for k in real["kind"]],
-                t("mon.col.source"): real["source_url"],
+                # a link only to a web address (never javascript: or data:)
+                t("mon.col.source"): [text.safe_url(u) for u in real["source_url"]],
             }
         ),
         hide_index=True,
@@ -103,7 +104,7 @@ def sources(found: pd.DataFrame, districts: pd.DataFrame, names: Names) -> None:
     published = found[~found["synthetic"].astype(bool)]
     shown = pd.DataFrame(
         {
-            t("mon.col.district"): published["district_name"],
+            t("mon.col.district"): [names.district(d) for d in published["district"]],
             t("mon.col.indicator"): [names.indicator(k) for k in published["indicator"]],
             t("mon.col.source"): published["source"],
             t("mon.col.first_year"): published["first_year"].astype(str),

@@ -11,7 +11,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from indicators import i18n, progress
+from indicators import i18n, progress, wording
 
 
 def _text(value) -> str | None:
@@ -28,9 +28,6 @@ def _json(value) -> dict:
         return json.loads(text) or {}
     except ValueError:
         return {}
-
-
-COMPARATOR_KEYS = {">=": "ge", "<=": "le", ">": "gt", "<": "lt"}
 
 
 def missing(value) -> bool:
@@ -56,9 +53,11 @@ class Names:
         self._indicators = indicators.set_index("key", drop=False)
         self._districts = districts.set_index("id", drop=False)
         self._themes = themes.set_index("key", drop=False) if themes is not None else None
+        local = f"name_{self.lang}"
+        own = districts[local] if local in districts else [None] * len(districts)
         self._district_names = {
-            key: self.demo_name(name)
-            for key, name in zip(districts["id"], districts["name"], strict=True)
+            key: _text(mine) or self.demo_name(name)
+            for key, name, mine in zip(districts["id"], districts["name"], own, strict=True)
         }
         self._synthetic = dict(zip(districts["id"], districts["synthetic"], strict=True))
 
@@ -154,6 +153,27 @@ class Names:
         """'✔ Target achieved': the icon and the word, never one without the other."""
         return f"{progress.STATUS_ICONS.get(status, '?')} {self.t(f'status.{status}')}"
 
+    def count(self, key: str, count: int) -> str:
+        """'1 breakdown', '3 breakdowns': the locales' `<key>_one` for one, `<key>` else."""
+        return self.t(f"{key}_one" if count == 1 else key, count=count)
+
+    def row_status(self, row: dict) -> str:
+        """A scorecard row's status as read: the icon and word; for a context indicator
+        (a plan, the population) that it has none; for 'not available' also why."""
+        if row.get("context") is True:
+            return self.t("public.context.status")
+        status = row.get("status")
+        if missing(status) or not status:
+            return self.t("public.context.status")
+        if status == "not_available":
+            reason = progress.reason_text(row.get("reason"), self.lang)
+            if reason:
+                status = self.t("status.not_available")
+                return f"{progress.STATUS_ICONS['not_available']} " + self.t(
+                    "public.card.reason", status=status, reason=reason
+                )
+        return self.status(status)
+
     def notes(self, note) -> str:
         """How a status was worked out (a scorecard row's "note": progress.Notes) in this
         language; a plain text is shown as it is."""
@@ -211,20 +231,26 @@ class Names:
         return f"{text} {unit}" if unit and text != "–" else text
 
     def comparator(self, comparator: str | None, direction: str | None) -> str:
-        if comparator in (None, "=") or missing(comparator):
-            comparator = ">=" if direction == "higher" else "<="
-        return self.t(f"mon.comparator.{COMPARATOR_KEYS[comparator]}")
+        """'at least' ... as indicators.wording reads a comparator with the direction."""
+        return wording.comparator_text(comparator, direction, self.lang)
 
     def target(self, row: dict, direction: str | None = None) -> str:
-        """'at least 65 % by 2030' (or without 'by' when the target has no year)."""
-        if missing(row.get("target")):
-            return self.t("mon.no_target")
-        what = self.comparator(row.get("comparator"), direction)
-        amount = self.quantity(row["target"], row.get("unit"))
+        """'at least 65 % by 2030' (or without 'by' when the target has no year), worded by
+        indicators.wording from the row's comparator and the indicator's direction (the row's
+        own `direction`, else the argument, else the catalog's)."""
+        if direction is None or missing(direction):
+            direction = _text(row.get("direction")) or _text(
+                self.info(str(row.get("indicator", ""))).get("direction")
+            )
         year = row.get("target_year")
-        if missing(year):
-            return f"{what} {amount}"
-        return self.t("mon.target_by", target=f"{what} {amount}", year=int(year))
+        return wording.target(
+            None if missing(row.get("target")) else row.get("target"),
+            comparator=_text(row.get("comparator")),
+            direction=direction,
+            lang=self.lang,
+            unit=_text(row.get("unit")),
+            year=None if missing(year) else int(year),
+        )
 
     def gap(self, row: dict) -> str:
         """How far from the target: 'x to go' or 'x beyond the target'; – without a target."""

@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import pandas as pd
 
+from indicators import wording
 from indicators.ui.names import Names
 
 
 def requirement_text(row: dict, names: Names) -> str:
     """'at most 70 kWh/m2/yr'."""
-    what = names.comparator(row.get("comparator"), row.get("direction"))
-    return f"{what} {names.quantity(row['requirement'], row.get('unit'))}"
+    return wording.target(
+        row["requirement"],
+        comparator=row.get("comparator"),
+        direction=row.get("direction"),
+        lang=names.lang,
+        unit=row.get("unit"),
+    )
 
 
 def matrix(frame: pd.DataFrame, names: Names) -> pd.DataFrame:

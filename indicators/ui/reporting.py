@@ -10,24 +10,24 @@ does not check the same file again, and a write anywhere makes it check again.
 from __future__ import annotations
 
 import hashlib
-import re
 
 import pandas as pd
 import streamlit as st
 
 from indicators import access
 from indicators.reporting import ingest, plausibility, templates
+from indicators.text import md as text_md
 from indicators.ui import data
 from indicators.ui.language import current, t
 from indicators.ui.names import Names
 
 REPORT_KEY = "reporting_report"
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>#|~$])")
 
 
 def plain(text: object) -> str:
-    """User-given text (a file name, a comment) shown literally inside Markdown."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
+    """User-given text (a file name, a comment) shown literally inside Markdown (the shared
+    escape of indicators.text)."""
+    return text_md(text)
 
 
 # ----------------------------------------------------------------------------- cached reads

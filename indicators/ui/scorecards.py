@@ -6,11 +6,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from indicators import i18n, progress, scorecard
+from indicators import i18n, progress, scorecard, text
 from indicators.ui import filters, language, widgets
 from indicators.ui.names import Names
 
 PAGE_SIZE = 50
+# pixel widths of the all-districts table's first two columns (the name, every status): they
+# fit a 390 px phone side by side, so no status is scrolled out of sight
+PHONE_COLUMNS = (160, 150)
 
 
 def sparklines(series: pd.DataFrame, indicators: pd.DataFrame) -> dict[str, list[float]]:
@@ -34,39 +37,63 @@ def provisional_years(series: pd.DataFrame, names: Names) -> dict[str, str]:
     return {key: names.provisional(rows) for key, rows in waiting.groupby("indicator")}
 
 
+# a card's value longer than this is cut by st.metric on a third of the page: the unit then
+# goes on a line of its own under the number
+CARD_VALUE_CHARS = 16
+
+
+def card_value(row: dict, names: Names, unit: str) -> tuple[str, str | None]:
+    """(the card's big value, the unit's line under it when it would not fit beside it)."""
+    breakdowns = len(row.get("breakdowns") or [])
+    if breakdowns and names.missing(row.get("value")):
+        return names.count("public.card.breakdowns", breakdowns), None
+    value = names.quantity(row.get("value"), unit)
+    if len(value) <= CARD_VALUE_CHARS or names.missing(row.get("value")):
+        return value, None
+    return names.number(row.get("value")), names.unit_name(unit)
+
+
+def card_facts(row: dict, names: Names, unit: str, provisional: str | None = None) -> list[str]:
+    """The card's small print, each a markdown piece with data escaped (indicators.text)."""
+    period = row.get("period")
+    period = row.get("year") if names.missing(period) or not period else period
+    facts = [text.md(language.t("mon.card.period", period=period))]
+    if row.get("context"):
+        facts.append(text.md(names.t("public.context.card")))
+    elif names.missing(row.get("target")):
+        facts.append(text.md(names.t("mon.no_target")))
+    else:
+        target = names.target({**row, "unit": unit})
+        facts.append(text.md(language.t("mon.card.target", target=target)))
+    if not row.get("context") and not names.missing(row.get("gap")):
+        facts.append(text.md(names.gap({**row, "unit": unit})))
+    if row.get("pending"):
+        facts.append(f":material/hourglass_top: {text.md(language.t('mon.pending.marker'))}")
+    if provisional:
+        facts.append(f":material/hourglass_empty: {text.md(provisional)}")
+    if row.get("synthetic"):
+        facts.append(f":material/science: {text.md(language.t('mon.synthetic'))}")
+    return facts
+
+
 def indicator_card(
     row: dict, line: list[float], names: Names, district: str, provisional: str | None = None
 ) -> None:
     key = row["indicator"]
     unit = row.get("unit") or names.unit(key)
     with st.container(border=True):
-        if len(row.get("breakdowns") or []) and names.missing(row.get("value")):
-            value = language.t("mon.card.breakdowns", count=len(row["breakdowns"]))
-        else:
-            value = names.quantity(row.get("value"), unit)
+        value, unit_line = card_value(row, names, unit)
         st.metric(
-            names.indicator(key),
+            text.md(names.indicator(key)),
             value,
             chart_data=line if len(line) > 1 else None,
             chart_type="line",
             help=names.definition(key) or None,
         )
-        st.markdown(f"**{names.status(row['status'])}**")
-        facts = [
-            language.t("mon.card.period", period=row.get("period") or row.get("year")),
-            names.t("mon.no_target")
-            if names.missing(row.get("target"))
-            else language.t("mon.card.target", target=names.target({**row, "unit": unit})),
-        ]
-        if not names.missing(row.get("gap")):
-            facts.append(names.gap({**row, "unit": unit}))
-        if row.get("pending"):
-            facts.append(f":material/hourglass_top: {language.t('mon.pending.marker')}")
-        if provisional:
-            facts.append(f":material/hourglass_empty: {provisional}")
-        if row.get("synthetic"):
-            facts.append(f":material/science: {language.t('mon.synthetic')}")
-        st.caption(" · ".join(facts))
+        if unit_line:
+            st.caption(text.md(unit_line))
+        st.markdown(f"**{text.md(names.row_status(row))}**")
+        st.caption(" · ".join(card_facts(row, names, unit, provisional)))
         st.page_link(
             "pages/indicator.py",
             label=language.t("mon.card.open"),
@@ -94,7 +121,7 @@ def district_scorecard(
         if not in_theme:
             continue
         counts = scorecard.counts(r["status"] for r in in_theme)
-        st.subheader(names.theme(theme))
+        st.subheader(text.md(names.theme(theme)))
         st.caption(widgets.status_summary(counts, names))
         columns = st.columns(3)
         for n, row in enumerate(in_theme):
@@ -108,7 +135,7 @@ def scorecard_table(card: pd.DataFrame, names: Names) -> tuple[pd.DataFrame, pd.
     t = names.t
     data = card.assign(
         indicator_name=[names.indicator(k) for k in card["indicator"]],
-        status_text=[names.status(s) for s in card["status"]],
+        status_text=[names.row_status(r) for r in card.to_dict("records")],
     )[
         [
             "district",
@@ -135,7 +162,9 @@ def scorecard_table(card: pd.DataFrame, names: Names) -> tuple[pd.DataFrame, pd.
             t("mon.col.period"): data["period"],
             t("mon.col.value"): [names.exact(v) for v in data["value"]],
             t("mon.col.unit"): [names.unit_name(u) for u in data["unit"]],
-            t("mon.col.target"): [names.target(r) for r in card.to_dict("records")],
+            t("mon.col.target"): [
+                "–" if r.get("context") else names.target(r) for r in card.to_dict("records")
+            ],
             t("mon.col.gap"): [names.gap(r) for r in card.to_dict("records")],
             t("mon.col.status"): data["status_text"],
             t("mon.col.pending"): names.flags(data["pending"], "pending"),
@@ -160,13 +189,21 @@ def districts_table(
     counts = counts.astype(int)
     data = districts[["id", "name", "city", "kind", "synthetic"]].reset_index(drop=True)
     data = pd.concat([data, counts.reset_index(drop=True)], axis=1)
-    data["indicators"] = counts.sum(axis=1).to_numpy()
+    # every indicator with figures, context ones (no status) included
+    with_data = card.groupby("district").size() if not card.empty else pd.Series(dtype=int)
+    data["indicators"] = with_data.reindex(districts["id"]).fillna(0).astype(int).to_numpy()
     shown = pd.DataFrame(
         {
             # the district's name is the link to its scorecard (kept in the link's #fragment)
             t("mon.col.district"): [
-                f"{filters.href('overview', district=d)}#{name}"
-                for d, name in zip(data["id"], data["name"], strict=True)
+                f"{filters.href('overview', district=d)}#{names.district(d)}" for d in data["id"]
+            ],
+            # every status in one narrow column, so a phone shows them beside the name
+            t("public.col.statuses"): [
+                " ".join(
+                    f"{progress.STATUS_ICONS[s]}{row[s]}" for s in progress.STATUS_ORDER if row[s]
+                )
+                for row in data.to_dict("records")
             ],
             t("mon.col.city"): data["city"],
             t("mon.col.indicators"): data["indicators"],
@@ -176,7 +213,14 @@ def districts_table(
     )
     config = {
         t("mon.col.district"): st.column_config.LinkColumn(
-            t("mon.col.district"), display_text=r"#(.+)$", pinned=True, help=t("mon.open_scorecard")
+            t("mon.col.district"),
+            display_text=r"#(.+)$",
+            pinned=True,
+            help=t("mon.open_scorecard"),
+            width=PHONE_COLUMNS[0],
+        ),
+        t("public.col.statuses"): st.column_config.TextColumn(
+            help=widgets.legend(names), width=PHONE_COLUMNS[1]
         ),
     }
     return shown, data, config
@@ -213,15 +257,17 @@ def status_matrix(
     """(shown, data, column_config): districts x indicators; each cell the status word and icon,
     linking to that indicator and district (the word is the link's text, kept in its #fragment)."""
     t = names.t
-    status_of = {(r["district"], r["indicator"]): r["status"] for r in card.to_dict("records")}
+    status_of = {
+        (r["district"], r["indicator"]): names.row_status(r) for r in card.to_dict("records")
+    }
     shown = {t("mon.col.district"): [names.district(d) for d in district_ids]}
     config: dict = {t("mon.col.district"): st.column_config.TextColumn(pinned=True)}
     for key in keys:
         column = names.indicator(key)
         shown[column] = [
-            f"{filters.href('indicator', indicator=key, district=d)}#{names.status(status_of[d, key])}"
+            f"{filters.href('indicator', indicator=key, district=d)}#{status_of[d, key]}"
             if (d, key) in status_of
-            else None
+            else ""  # no figures: an empty cell (a None would read "None")
             for d in district_ids
         ]
         config[column] = st.column_config.LinkColumn(
@@ -229,5 +275,5 @@ def status_matrix(
         )
     data = card[card["district"].isin(district_ids) & card["indicator"].isin(keys)][
         ["district", "indicator", "status", "period", "value", "unit", "target", "comparator"]
-    ].assign(status_text=lambda f: [names.status(s) for s in f["status"]])
+    ].assign(status_text=lambda f: [names.row_status(r) for r in f.to_dict("records")])
     return pd.DataFrame(shown), data.reset_index(drop=True), config

@@ -12,7 +12,7 @@ import os
 
 import streamlit as st
 
-from indicators import access, store
+from indicators import access, store, text
 from indicators.ui import data
 from indicators.ui.language import t
 
@@ -79,15 +79,20 @@ def sidebar(current: access.Actor) -> None:
     who = st.sidebar.container(key="session_user")
     name = st.user.get("name")
     shown = f"{name} ({current.email})" if name and name != current.email else current.email
+    shown = text.md(shown)  # the provider's name claim is anyone's text: never markdown
     if current.unknown_login:
         who.caption(t("admin.session.logged_in_as", who=shown))
         who.warning(
-            t("admin.session.no_access", email=current.email or "", contact=access_contact()),
+            t(
+                "admin.session.no_access",
+                email=text.md(current.email or ""),
+                contact=text.md(access_contact()),
+            ),
             icon=":material/lock:",
         )
     else:
         role = t(f"admin.role.{current.role}")
-        org = f", {current.organisation}" if current.organisation else ""
+        org = f", {text.md(current.organisation)}" if current.organisation else ""
         who.caption(t("admin.session.logged_in_as", who=shown) + f" · {role}{org}")
     if st.sidebar.button(t("admin.session.logout"), key="logout", icon=":material/logout:"):
         st.logout()

@@ -21,7 +21,10 @@ def _public_site(monkeypatch, db) -> AppTest:
 
 def _outdated(path):
     with store.connect(path, read_only=False) as con:
-        con.execute("DELETE FROM schema_migration WHERE version = 3")
+        # as if the newest migration had never run
+        con.execute(
+            "DELETE FROM schema_migration WHERE version = (SELECT max(version) FROM schema_migration)"
+        )
     return path
 
 

@@ -191,3 +191,40 @@ def test_empty_data_still_gives_a_titled_figure():
     empty = pd.DataFrame(columns=["label", "year", "value"])
     fig = charts.time_series(empty, title="Nothing yet", x_title="Year", y_title="Value (%)")
     assert fig.layout.title.text == "Nothing yet" and not fig.data
+
+
+def test_every_sector_has_one_look_and_a_pattern_unique_in_its_sector_list():
+    from indicators.charts import SECTOR_STYLES
+
+    kera = ["infrastructure_construction", "building_construction", "energy_use", "transport"]
+    hsy = [
+        "district_heating", "consumption_electricity", "electric_heating", "oil_heating",
+        "transport", "industry_work_machines", "waste_treatment", "agriculture",
+    ]  # fmt: skip
+    for sectors in (kera, hsy):
+        patterns = [SECTOR_STYLES[s][1] for s in sectors]
+        assert len(set(patterns)) == len(patterns)  # told apart without colour
+    assert len(set(SECTOR_STYLES.values())) == len(SECTOR_STYLES)
+
+
+def test_chart_texts_from_data_are_never_html():
+    from indicators import charts
+
+    frame = pd.DataFrame(
+        {"label": ['<a href="https://evil.example">x</a>'], "year": [2020], "value": [1.0]}
+    )
+    figure = charts.bars_by_year(frame, title="<b>t</b>", x_title="Year", y_title="Value")
+    assert figure.data[0].name == '&lt;a href="https://evil.example"&gt;x&lt;/a&gt;'
+    assert figure.layout.title.text == "&lt;b&gt;t&lt;/b&gt;"
+
+
+def test_a_long_title_wraps_and_starts_below_the_toolbars():
+    title = "Emissions per resident by sector, Turku Science Park (Tiedepuisto) (synthetic)"
+    frame = pd.DataFrame({"label": ["a"], "year": [2020], "value": [1.0]})
+    figure = charts.bars_by_year(frame, title=title, x_title="Year", y_title="t")
+    lines = figure.layout.title.text.split("<br>")
+    assert len(lines) == 2 and " ".join(lines) == title
+    assert all(len(line) <= charts.TITLE_CHARS for line in lines)
+    assert figure.layout.title.pad.t >= charts.TOOLBAR_CLEARANCE
+    assert figure.layout.margin.t >= charts.TOOLBAR_CLEARANCE + 2 * charts.TITLE_LINE
+    assert figure.layout.modebar.orientation == "v"

@@ -48,6 +48,9 @@ def _oracle(con, include_pending: bool) -> dict[tuple[str, str], dict]:
                     comparator=target.get("comparator"),
                 )
             )
+        if catalog.loc[indicator, "context"]:  # a fact (a plan, the population): no status
+            expected[(district, indicator)] = {"status": None, "target": None, "gap": None}
+            continue
         target = target_of.get((district, indicator, "")) or {}
         expected[(district, indicator)] = want = {
             "target": target.get("value"),
@@ -78,9 +81,16 @@ KERA = "espoo-kera"
 # series whose shape the reduction to a few points must not miss (Espoo Kera has none of these)
 AWKWARD = {
     # before the base year, a zero base, zeros after it, then a trend; with a target
-    ("workplaces", ""): {2012: 50.0, 2015: 0.0, 2016: 0.0, 2018: 30.0, 2021: 45.0, 2024: 60.0},
+    ("study_visitors_annual", ""): {
+        2012: 50.0,
+        2015: 0.0,
+        2016: 0.0,
+        2018: 30.0,
+        2021: 45.0,
+        2024: 60.0,
+    },
     # nothing but zeros before the latest value: no base to measure from
-    ("planned_homes", ""): {2015: 0.0, 2017: 0.0, 2024: 40.0},
+    ("ce_new_solutions", ""): {2015: 0.0, 2017: 0.0, 2024: 40.0},
     # only values before the base year
     ("residents_feel_safe", ""): {2010: 80.0, 2013: 85.0},
     # a non-additive indicator per breakdown: one target of its own, one district-wide
@@ -88,7 +98,7 @@ AWKWARD = {
     ("resident_satisfaction_access_services", "supermarkets"): {2016: 0.0, 2019: 50.0, 2024: 60.0},
 }
 AWKWARD_TARGETS = [  # (indicator, breakdown, value, comparator)
-    ("workplaces", "", 100.0, ">="),
+    ("study_visitors_annual", "", 100.0, ">="),
     ("resident_satisfaction_access_services", "", 90.0, ">="),
     ("resident_satisfaction_access_services", "culture", 65.0, ">="),
 ]
@@ -125,10 +135,10 @@ def test_every_row_is_progress_assess_of_that_districts_whole_series(
     rows = {(r["district"], r["indicator"]): r for r in card.to_dict("records")}
     assert set(rows) == set(expected) and len(rows) > 100
     assert {e["status"] for e in expected.values()} >= {"target_achieved", "deterioration"}
-    assert any(len(e["breakdowns"]) > 1 and e["value"] is None for e in expected.values())
+    assert any(len(e.get("breakdowns", ())) > 1 and e["value"] is None for e in expected.values())
     kera = {i: expected[(KERA, i)]["status"] for i, _ in AWKWARD}
-    assert kera["planned_homes"] == kera["residents_feel_safe"] == "not_available"
-    assert kera["workplaces"] not in ("not_available", "target_achieved")
+    assert kera["ce_new_solutions"] == kera["residents_feel_safe"] == "not_available"
+    assert kera["study_visitors_annual"] not in ("not_available", "target_achieved")
     for key, want in expected.items():
         got = rows[key]
         for column, value in want.items():
@@ -196,4 +206,8 @@ def test_the_points_assess_looks_at_give_the_same_assessment(points, direction, 
     relevant = progress.assess(
         scorecard.relevant_points(points), direction=direction, target=target
     )
-    assert whole == relevant
+    # field by field, NaN equal to NaN (a progress value of inf / inf at the smallest normal
+    # float is NaN either way)
+    one, other = whole.model_dump(), relevant.model_dump()
+    assert one.keys() == other.keys()
+    assert all(_same(one[k], other[k]) for k in one), (one, other)
