@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 DB     ?= data/indicators.duckdb
 PORT   ?= 8501
 
-.PHONY: run test fmt lint db clean-db bench
+.PHONY: run test fmt lint db clean-db bench bench-memory cluster bench-lake bench-api bench-report
 
 $(VENV)/.app: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,10 +38,34 @@ SCALE := bench/out/scale.duckdb
 $(SCALE): | $(VENV)/.dev
 	$(PY) bench/build_scale.py
 
-# the numbers in the closing notes: pages on the scale database, then the ingest ratio
+# the numbers in the closing notes: pages on the scale database, the ingest ratio, then
+# viewers on a served app (bench/load.py: about 6 minutes on an idle two-core machine)
 bench: $(VENV)/.dev $(SCALE)
 	INDICATORS_DB=$(SCALE) $(PY) bench/pages.py --repeat 5
 	$(PY) bench/ingest.py
+	$(PY) bench/load.py
+
+# the app's memory over thousands of page runs (runner.postScriptGC, .streamlit/config.toml)
+bench-memory: $(VENV)/.dev $(SCALE)
+	$(PY) bench/load.py --soak 4000
 
 clean-db:
 	rm -f $(DB) $(DB).wal
+
+# several replicas on one DuckLake: PostgreSQL (initdb in a temp folder), a lake, three app
+# replicas and nginx with sticky sessions when installed; Ctrl-C stops them all
+cluster: $(VENV)/.app
+	$(PY) -m indicators.cluster
+
+# the open-data API on the scale database: 50 concurrent clients, then the whole ZIP streamed
+bench-api: $(VENV)/.dev $(SCALE)
+	$(PY) bench/api.py --db $(SCALE)
+
+# reporting obligations on the scale database: due --json per organisation, the status page
+.PHONY: bench-obligations
+bench-obligations: $(VENV)/.dev $(SCALE)
+	INDICATORS_DB=$(SCALE) $(PY) bench/obligations.py --repeat 3
+
+# the yearly report: time and peak memory of one district's PDF and HTML, demo and scale
+bench-report: $(VENV)/.dev $(SCALE)
+	$(PY) bench/report.py

@@ -34,5 +34,6 @@ if not sections:  # no page file of this role exists (yet): an empty app, not an
 
     sections[""] = [st.Page(_empty, title=language.t("app_title"), default=True)]
 
+session.explain_refused_address(actor)
 # every page of the role is listed: at most a dozen, never hidden behind "View more"
 st.navigation(sections, expanded=True).run()

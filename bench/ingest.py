@@ -52,39 +52,44 @@ def build_database(path: Path, rows: int, end_year: int) -> None:
         stale.unlink(missing_ok=True)
     con = store.connect(path)
     try:
-        store.sync_catalog(con, catalog.load(), actor="bench")
-        published.load(con)
-        demo.build(con)
-        keys = store.scalar(
-            con,
-            "SELECT sum(CASE WHEN resolution = 'month' THEN 12 ELSE 1 END"
-            " * greatest(len(breakdowns), 1)) FROM indicator WHERE aggregation <> 'reported'",
-        )
-        years = 20
-        plots = -(-rows // (keys * years))
-        store.add_reference(
-            con,
-            organisations=pd.DataFrame(
-                {"id": [BENCH_ORG], "name": ["Bench Bygg Ab (synthetic)"], "synthetic": [True]}
-            ),
-            projects=pd.DataFrame(
-                {
-                    "id": [f"bench-plot-{i:05d}" for i in range(1, plots + 1)],
-                    "name": [f"Bench plot {i} (synthetic)" for i in range(1, plots + 1)],
-                    "district_id": "turku-science-park",
-                    "organisation_id": BENCH_ORG,
-                    "gross_floor_area": 10_000.0,
-                    "synthetic": True,
-                }
-            ),
-            actor="bench",
-        )
-        store.upsert_user(
-            con, User(email=BENCH_USER, role="developer", organisation=BENCH_ORG), actor="bench"
-        )
+        fill_database(con, rows, end_year)
         con.execute("CHECKPOINT")
     finally:
         con.close()
+
+
+def fill_database(con, rows: int, end_year: int) -> None:
+    """The demo plus enough bench plots for `rows` distinct rows (on either backend)."""
+    store.sync_catalog(con, catalog.load(), actor="bench")
+    published.load(con)
+    demo.build(con)
+    keys = store.scalar(
+        con,
+        "SELECT sum(CASE WHEN resolution = 'month' THEN 12 ELSE 1 END"
+        " * greatest(len(breakdowns), 1)) FROM indicator WHERE aggregation <> 'reported'",
+    )
+    years = 20
+    plots = -(-rows // (keys * years))
+    store.add_reference(
+        con,
+        organisations=pd.DataFrame(
+            {"id": [BENCH_ORG], "name": ["Bench Bygg Ab (synthetic)"], "synthetic": [True]}
+        ),
+        projects=pd.DataFrame(
+            {
+                "id": [f"bench-plot-{i:05d}" for i in range(1, plots + 1)],
+                "name": [f"Bench plot {i} (synthetic)" for i in range(1, plots + 1)],
+                "district_id": "turku-science-park",
+                "organisation_id": BENCH_ORG,
+                "gross_floor_area": 10_000.0,
+                "synthetic": True,
+            }
+        ),
+        actor="bench",
+    )
+    store.upsert_user(
+        con, User(email=BENCH_USER, role="developer", organisation=BENCH_ORG), actor="bench"
+    )
 
 
 def time_duckdb_alone(csv: Path, workdir: Path) -> float:

@@ -12,6 +12,7 @@ The rules, in words:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -35,11 +36,25 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "read_audit": frozenset({"official"}),
     "export_all": frozenset({"official"}),
     "publish": frozenset({"official"}),
+    # reporting obligations: a developer its own organisation's, an official everyone's
+    "read_obligations": frozenset({"developer", "official"}),
+    "read_all_obligations": frozenset({"official"}),
+    "manage_calendar": frozenset({"official"}),
+    "remind": frozenset({"official"}),
 }
 
 # actions that change the database: refused on a public instance, whatever the role
 WRITES = frozenset(
-    {"submit", "submit_district", "review", "manage_targets", "manage_reference", "manage_users"}
+    {
+        "submit",
+        "submit_district",
+        "review",
+        "manage_targets",
+        "manage_reference",
+        "manage_users",
+        "manage_calendar",
+        "remind",
+    }
 )
 
 
@@ -54,6 +69,8 @@ class Actor:
     organisation: str | None = None
     # logged in through the identity provider but not in the user table
     unknown_login: bool = False
+    # logged in, but the provider says the e-mail address was never verified: not matched
+    unverified_email: bool = False
 
     @property
     def label(self) -> str:
@@ -71,6 +88,18 @@ def actor_for(con: duckdb.DuckDBPyConnection, email: str | None) -> Actor:
     if user is None:
         return Actor(role="public", email=email.strip().lower(), unknown_login=True)
     return Actor(role=user["role"], email=user["email"], organisation=user["organisation"])
+
+
+def actor_for_claims(con: duckdb.DuckDBPyConnection, claims: Mapping) -> Actor:
+    """The actor behind an OpenID Connect log-in. Where the provider lets people set their own
+    e-mail address, its `email_verified` claim says whether anyone checked it: a sign-in whose
+    claim is false is never matched to the user table (anyone could type an official's
+    address). A provider that sends no such claim (Entra ID) is trusted for its e-mail."""
+    email = claims.get("email")
+    verified = claims.get("email_verified")
+    if email and (verified is False or str(verified).strip().lower() == "false"):
+        return Actor(email=str(email).strip().lower(), unknown_login=True, unverified_email=True)
+    return actor_for(con, email)
 
 
 def can(actor: Actor, action: str) -> bool:
@@ -98,6 +127,22 @@ def organisation_scope(actor: Actor) -> str | None:
         return None
     if not actor.organisation:
         raise PermissionDenied(f"{actor.email} belongs to no organisation")
+    return actor.organisation
+
+
+def obligations_scope(actor: Actor, organisation: str | None = None) -> str | None:
+    """Whose reporting obligations the actor may read: an official any organisation's (None:
+    all of them), a developer only its own; asking for another organisation is refused."""
+    require(actor, "read_obligations", "see reporting obligations")
+    if can(actor, "read_all_obligations"):
+        return organisation
+    if not actor.organisation:
+        raise PermissionDenied(f"{actor.label} belongs to no organisation")
+    if organisation is not None and organisation != actor.organisation:
+        raise PermissionDenied(
+            f"{actor.label} may only see the obligations of {actor.organisation},"
+            f" not of {organisation}"
+        )
     return actor.organisation
 
 
@@ -224,6 +269,18 @@ def publish(con: duckdb.DuckDBPyConnection, actor: Actor, out) -> dict[str, int]
     Reads the source only, so it also runs on a public instance; the snapshot is a new file."""
     require(actor, "publish", "publish a snapshot")
     return store.publish_snapshot(con, out, actor=actor.label)
+
+
+def set_language(con: duckdb.DuckDBPyConnection, actor: Actor, email: str, language) -> None:
+    """The language a person's e-mail (reminders, review decisions) is written in; None: the
+    app's default. Officials, like every other change to the user table."""
+    from indicators import i18n
+
+    require(actor, "manage_users", "manage who may log in")
+    if language is not None and language not in i18n.LANGUAGES:
+        raise ValueError(f"unknown language {language!r}: use one of {', '.join(i18n.LANGUAGES)}")
+    if not store.set_user_language(con, email, language, actor=actor.label):
+        raise ValueError(f"{email} is not in the user table")
 
 
 # The CLI acts for the person at the terminal, who already has the database file: an official.

@@ -12,7 +12,14 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from indicators.models import District, Indicator, Requirement, Target, Theme
+from indicators.models import (
+    District,
+    Indicator,
+    ReportingCalendar,
+    Requirement,
+    Target,
+    Theme,
+)
 
 CATALOG_PATH = Path(__file__).resolve().parent.parent / "data" / "catalog.toml"
 
@@ -30,6 +37,8 @@ class Catalog(BaseModel):
     districts: tuple[District, ...]
     targets: tuple[Target, ...]
     requirements: tuple[Requirement, ...] = ()
+    # when each period's figure is due (reporting obligations); officials override per district
+    calendar: ReportingCalendar = ReportingCalendar()
 
     def indicator(self, key: str) -> Indicator:
         for item in self.indicators:
@@ -75,6 +84,10 @@ def parse(document: dict) -> Catalog:
     targets = _validate_each("target", Target, document.get("target", []))
     requirements = _validate_each("requirement", Requirement, document.get("requirement", []))
 
+    calendar = _validate_each(
+        "reporting_calendar", ReportingCalendar, [document.get("reporting_calendar", {})]
+    )[0]
+
     _no_duplicates("theme", [t.key for t in themes])
     _no_duplicates("indicator", [i.key for i in indicators])
     _no_duplicates("district", [d.id for d in districts])
@@ -110,7 +123,13 @@ def parse(document: dict) -> Catalog:
                 raise CatalogError(
                     f"{kind} for {entry.indicator!r}: breakdown {breakdown!r} is not allowed"
                 )
+    for key in calendar.indicators:
+        if key not in by_key or by_key[key].level != "project":
+            raise CatalogError(
+                f"reporting_calendar: {key!r} is not an indicator that projects report"
+            )
     return Catalog(
+        calendar=calendar,
         units=tuple(units),
         themes=tuple(themes),
         indicators=tuple(indicators),

@@ -10,7 +10,6 @@ import argparse
 import json
 import sys
 import time
-from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -42,13 +41,23 @@ def _open(args, *, write: bool) -> duckdb.DuckDBPyConnection:
             "so this command cannot run here",
             3,
         )
-    path = Path(args.db) if args.db else store.db_path()
-    if not write and not path.exists():
+    path = store.db_path(args.db)
+    if not write and not store.database_exists(path):
         raise CliError(
             f"database {path} does not exist; create it with: python -m indicators init --demo"
         )
     try:
-        return store.connect(path, read_only=None if write else store.public_mode() or None)
+        # a read command never needs to write: it works on a read-only file (and beside a
+        # public instance's readers)
+        return store.connect(path, read_only=None if write else True)
+    except duckdb.ConnectionException:
+        # this process already holds the file open for writing (an embedding, the tests):
+        # DuckDB shares one configuration per file and process, so read through that one
+        return store.connect(path)
+    except store.DatabaseFileError as exc:
+        raise CliError(str(exc), 2) from None
+    except store.OutdatedSchemaError as exc:
+        raise CliError(str(exc)) from None
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise CliError(
@@ -56,6 +65,8 @@ def _open(args, *, write: bool) -> duckdb.DuckDBPyConnection:
                 "use another --db"
             ) from None
         raise CliError(f"cannot open database {path}: {exc}") from None
+    except store.LakeError as exc:
+        raise CliError(str(exc)) from None
 
 
 # --------------------------------------------------------------------------- commands
@@ -321,7 +332,13 @@ def _load_extensions() -> None:
     """Import the modules that register CLI commands (each appends to EXTENSIONS once)."""
     import importlib
 
-    for name in ("indicators.reporting.cli", "indicators.publish"):
+    for name in (
+        "indicators.reporting.cli",
+        "indicators.publish",
+        "indicators.lake_cli",
+        "indicators.reporting.obligations_cli",
+        "indicators.report.cli",
+    ):
         try:
             importlib.import_module(name)
         except ModuleNotFoundError as exc:

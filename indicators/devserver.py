@@ -5,7 +5,8 @@
 2. writes `.streamlit/secrets.toml` with an `[auth]` section that points at it and a random
    cookie secret (git-ignored, marked as generated; a secrets.toml someone wrote by hand is never
    touched: then the app runs with that file as it is);
-3. runs Streamlit, and stops the provider (and removes the generated file) when Streamlit stops.
+3. runs Streamlit on app.py (the app and the open-data API under /api/v1/ on one port), and
+   stops the provider (and removes the generated file) when Streamlit stops.
 
 `--no-login` serves the public, read-only view without any provider.
 """
@@ -139,6 +140,16 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
+def streamlit_command(port: int, *, address: str | None = None) -> list[str]:
+    """The app's server, as `make run` starts it (bench/load.py starts the same)."""
+    # app.py: dashboard.py and the open-data API under /api/v1/ on one port
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py")]
+    command += ["--server.port", str(port), "--server.headless", "true"]
+    if address:
+        command += ["--server.address", address]
+    return command
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8501, help="the app's port")
@@ -147,17 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     app_url = f"http://localhost:{args.port}"
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "dashboard.py"),
-        "--server.port",
-        str(args.port),
-        "--server.headless",
-        "true",
-    ]
+    command = streamlit_command(args.port)
     mock = None
     wrote = False
     try:
@@ -176,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
         elif is_generated(SECRETS):
             SECRETS.unlink()
-        print(f"the app: {app_url}", flush=True)
+        print(f"the app: {app_url}   open data: {app_url}/api/v1/", flush=True)
         app = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy())
         try:
             return app.wait()

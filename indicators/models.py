@@ -149,8 +149,22 @@ class Project(Strict):
     synthetic: bool = False
     # the last year the project reports (construction over, handed over); None: still reporting
     reporting_until: int | None = Field(default=None, ge=1900, le=2100)
+    # the first year it must report (None: from its first reported figure)
+    reporting_from: int | None = Field(default=None, ge=1900, le=2100)
 
     _id = field_validator("id")(_check_key)
+
+    @model_validator(mode="after")
+    def _reporting_years(self) -> Project:
+        if (
+            self.reporting_from
+            and self.reporting_until
+            and self.reporting_from > self.reporting_until
+        ):
+            raise ValueError(
+                f"reports from {self.reporting_from} but only until {self.reporting_until}"
+            )
+        return self
 
 
 class Target(Strict):
@@ -236,3 +250,22 @@ class RowError(Strict):
             where.append(f"column {self.column}")
         prefix = ", ".join(where)
         return f"{prefix}: {self.reason}" if prefix else self.reason
+
+
+class DueRule(Strict):
+    """When a period's figure is due: `months_after` the period's last month, on `day` (the
+    month's last day when the month is shorter). Yearly by 31 March: 3 and 31."""
+
+    months_after: int = Field(ge=0, le=24)
+    day: int = Field(ge=1, le=31)
+
+
+class ReportingCalendar(Strict):
+    """The catalog's default due dates: by resolution, and for single indicators."""
+
+    year: DueRule = DueRule(months_after=3, day=31)
+    month: DueRule = DueRule(months_after=1, day=15)
+    indicators: dict[str, DueRule] = Field(default_factory=dict)
+
+    def rule(self, indicator: Indicator) -> DueRule:
+        return self.indicators.get(indicator.key) or getattr(self, indicator.resolution)

@@ -17,13 +17,13 @@ from indicators import access, cli, store
 
 
 def cmd_publish(args) -> None:
-    path = Path(args.db) if args.db else store.db_path()
-    if not path.exists():
+    path = store.db_path(args.db)
+    if not store.database_exists(path):
         raise cli.CliError(
             f"database {path} does not exist; create it with: python -m indicators init --demo"
         )
     out = Path(args.out)
-    if out.exists() and out.resolve() == path.resolve():
+    if out.exists() and isinstance(path, Path) and out.resolve() == path.resolve():
         raise cli.CliError(f"{out} is the database being published; choose another --out", 2)
     con = cli._open(args, write=False)
     try:

@@ -3,9 +3,10 @@
 import streamlit as st
 from pydantic import ValidationError
 
+from indicators import i18n, text
 from indicators.access import PermissionDenied
 from indicators.models import User
-from indicators.ui import admin, session
+from indicators.ui import admin, obligations, session
 from indicators.ui.language import t
 
 actor = session.require("manage_users")
@@ -28,12 +29,21 @@ def role_label(role: str) -> str:
     return t(f"admin.role.{role}")
 
 
+def problem(error: dict) -> str:
+    """A validation error in the reader's language (the model's own words name CLI flags)."""
+    if error.get("loc") == ("email",):
+        return t("access_ui.not_an_email", value=text.md(error.get("input", "")))
+    if "organisation" in error.get("msg", ""):
+        return t("access_ui.developer_needs_org")
+    return error["msg"].removeprefix("Value error, ")
+
+
 def report(action) -> None:
     """Run a write; on success rerun so every table shows it, and say what happened."""
     try:
         message = action()
     except ValidationError as exc:
-        st.error("; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors()))
+        st.error(" ".join(problem(e) for e in exc.errors()))
     except (PermissionDenied, ValueError) as exc:
         st.error(str(exc))
     else:
@@ -43,6 +53,9 @@ def report(action) -> None:
 
 if done := st.session_state.pop("access_done", None):
     st.success(done, icon=":material/check:")
+    # the form keeps what was typed when it is refused; after a success it starts empty
+    for typed in ("access_add_email", "access_add_name"):
+        st.session_state.pop(typed, None)
 
 st.subheader(t("admin.access.users"))
 if users.empty:
@@ -58,7 +71,7 @@ else:
 
 left, middle, right = st.columns(3, gap="large")
 
-with left, st.form("access_add_form", clear_on_submit=True):
+with left, st.form("access_add_form"):
     st.markdown(f"**{t('admin.access.add')}**")
     email = st.text_input(t("admin.access.email"), key="access_add_email")
     role = st.selectbox(
@@ -132,3 +145,37 @@ if not users.empty:
                 return t("admin.access.not_found", email=gone)
 
             report(remove)
+
+    # the language each person's e-mail (reminders, review decisions) is written in
+    st.subheader(t("obligations.access.language_header"))
+    st.caption(t("obligations.access.language_intro"))
+    languages = obligations.user_languages(actor)
+    choices = [None, *i18n.LANGUAGES]
+
+    def language_label(lang: str | None) -> str:
+        return t("obligations.access.default") if lang is None else i18n.LANGUAGE_NAMES[lang]
+
+    with st.form("access_language_form"):
+        person = st.selectbox(
+            t("obligations.access.person"),
+            emails,
+            format_func=lambda e: f"{person_label(e)} · {language_label(languages.get(e))}",
+            key="access_language_who",
+        )
+        chosen = st.selectbox(
+            t("obligations.access.language"),
+            choices,
+            format_func=language_label,
+            key="access_language_lang",
+        )
+        if st.form_submit_button(t("obligations.access.save"), key="access_language_save"):
+
+            def save_language():
+                obligations.set_language(actor, person, chosen)
+                return t(
+                    "obligations.access.saved",
+                    email=text.md(person),
+                    language=language_label(chosen),
+                )
+
+            report(save_language)

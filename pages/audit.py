@@ -27,7 +27,11 @@ who = c1.selectbox(
     bind="query-params",
 )
 actions = c2.multiselect(
-    t("admin.audit.actions"), facets["actions"], key="action", bind="query-params"
+    t("admin.audit.actions"),
+    facets["actions"],
+    format_func=admin.action_label,
+    key="action",
+    bind="query-params",
 )
 entity = c3.text_input(t("admin.audit.entity"), key="entity", bind="query-params")
 since = c4.date_input(
@@ -43,14 +47,17 @@ if log.empty:
     st.stop()
 
 SHOWN = 2000
+zone = admin.server_time_zone()
 st.caption(t("admin.audit.count", shown=min(len(log), SHOWN), total=len(log)))
+shown = log.head(SHOWN)[["at", "actor", "action", "entity", "detail"]]
 st.dataframe(
-    log.head(SHOWN)[["at", "actor", "action", "entity", "detail"]],
+    # what happened in words; the code itself is in the downloaded CSV and the filter's link
+    shown.assign(action=shown["action"].map(admin.action_label)),
     hide_index=True,
     width="stretch",
     column_config={
         "at": st.column_config.DatetimeColumn(
-            t("admin.audit.col.at"), format="YYYY-MM-DD HH:mm:ss"
+            t("audit_view.at", zone=zone), format="YYYY-MM-DD HH:mm:ss Z", timezone=zone
         ),
         "actor": t("admin.audit.col.actor"),
         "action": t("admin.audit.col.action"),

@@ -4,18 +4,16 @@ status."""
 
 import streamlit as st
 
-from indicators import progress
 from indicators.ui import data, filters, language, scorecards, session, widgets
-from indicators.ui.names import Names
 
-NAME = "name"
+NAME = scorecards.BY_NAME
 
 version = data.version()
 actor = session.actor()
 districts = data.districts(version)
 indicators = data.indicators(version)
 themes = data.themes(version).sort_values("position")
-names = Names(language.current(), indicators, districts, themes)
+names = data.names(version, language.current())
 t = names.t  # the language of this run, also inside format functions
 
 st.title(t("mon.compare.title"))
@@ -50,25 +48,15 @@ if not ids:
     widgets.empty(t("mon.empty.compare"))
     st.stop()
 
-if sort != NAME:  # by status on one indicator, best first; districts without it last
-    ranked = data.scorecard(version, None, (sort,), pending)
-    order = {status: n for n, status in enumerate(progress.STATUS_ORDER)}
-    ranked = ranked.assign(rank=ranked["status"].map(order)).sort_values(
-        ["rank", "score"], ascending=[True, False]
-    )
-    first = [d for d in ranked["district"] if d in reporting]
-    ranked_ids = set(first)
-    ids = first + [d for d in ids if d not in ranked_ids]
-else:
-    ids = sorted(ids, key=names.district)
-
-page = scorecards.page_of(ids)
-card = data.scorecard(version, tuple(page), tuple(keys), pending)
-with_data = set(card["indicator"])
-columns = [k for k in keys if k in with_data]
-shown, rows, config = scorecards.status_matrix(page, columns, card, names)
-widgets.table(shown, name=f"compare-{theme}", key="compare_table", data=rows, column_config=config)
-st.caption(widgets.legend(names))
-widgets.notes(
-    synthetic=bool(card["synthetic"].any()), pending=pending and bool(card["pending"].any())
+ids = scorecards.compare_order(version, tuple(ids), sort, pending, names.lang)
+page = tuple(scorecards.page_of(list(ids)))
+found = scorecards.compare_view(version, page, tuple(keys), pending, names.lang)
+widgets.table(
+    found.shown,
+    name=f"compare-{theme}",
+    key="compare_table",
+    data=found.rows,
+    column_config=found.config,
 )
+st.caption(widgets.legend(names))
+widgets.notes(synthetic=found.synthetic, pending=found.pending)

@@ -3,9 +3,8 @@ the share of each sector, per resident if asked, and the comparison with the cit
 
 import streamlit as st
 
-from indicators import charts, text
+from indicators import text
 from indicators.ui import data, emission_parts, filters, language, session, widgets
-from indicators.ui.names import Names
 
 SECTORS = emission_parts.SECTORS
 CITY_AVERAGE = emission_parts.CITY_AVERAGE
@@ -13,7 +12,7 @@ CITY_AVERAGE = emission_parts.CITY_AVERAGE
 version = data.version()
 actor = session.actor()
 districts = data.districts(version)
-names = Names(language.current(), data.indicators(version), districts, data.themes(version))
+names = data.names(version, language.current())
 t = names.t  # the language of this run, also inside format functions
 
 st.title(t("mon.emissions.title"))
@@ -48,59 +47,21 @@ st.header(text.md(names.district(district)))
 widgets.synthetic_badge(names.synthetic_district(district))
 
 indicator = emission_parts.sector_indicator(district, with_sectors)
-sectors = data.sector_emissions(version, district, pending, indicator)
-if indicator == emission_parts.HSY_SHARES:  # published shares: the share is the figure
-    sectors = sectors.assign(share=sectors["value"])
-widgets.notes(
-    synthetic=bool(sectors["synthetic"].any()), pending=pending and bool(sectors["pending"].any())
-)
-if sectors.empty:
+# charts and table built once per data version, district, switches and language
+found = emission_parts.view(version, district, pending, per_resident, indicator, names.lang)
+widgets.notes(synthetic=found.synthetic, pending=found.pending)
+if found.stack is None:
     widgets.empty(t("mon.empty.emissions", district=text.md(names.district(district))))
 else:
     if indicator != SECTORS:
         st.caption(text.md(names.indicator(indicator)))
-    looks = emission_parts.styles(sectors, names, indicator)  # one look per sector, both charts
-    frame, unit = emission_parts.per_year(
-        sectors, names, per_resident=per_resident, indicator=indicator
-    )
-    provisional = emission_parts.provisional(sectors, names)
-    title = (
-        "mon.emissions.stack_title_per_resident" if per_resident else "mon.emissions.stack_title"
-    )
-    widgets.chart(
-        charts.bars_by_year(
-            frame,
-            title=t(title, district=names.district(district)),
-            x_title=t("mon.col.year"),
-            y_title=charts.with_unit(t("mon.col.emissions"), unit),
-            lang=names.lang,
-            stacked=True,
-            marked_years={year: t("mon.provisional.short") for year in provisional},
-            styles=looks,
-        ),
-        key="emissions_stack_chart",
-    )
-    for line in provisional.values():
+    widgets.chart(found.stack, key="emissions_stack_chart")
+    for line in found.provisional:
         st.caption(f":material/hourglass_empty: {text.md(line)}")
-    emission_parts.missing_residents(sectors, names, district, per_resident=per_resident)
-    shown, rows = emission_parts.table(
-        sectors, names, per_resident=per_resident, indicator=indicator
-    )
-    widgets.table(shown, name=f"emissions-{district}", key="emissions_table", data=rows)
-
-    latest = emission_parts.latest_whole_year(sectors)  # a provisional year's shares mislead
-    share = emission_parts.shares(sectors, names, latest, indicator)
-    widgets.chart(
-        charts.shares(
-            share,
-            title=t("mon.emissions.share_title", district=names.district(district), year=latest),
-            x_title=t("mon.col.share"),
-            y_title=t("mon.col.sector"),
-            lang=names.lang,
-            styles=looks,
-        ),
-        key="emissions_share_chart",
-    )
+    if found.missing_residents:
+        widgets.empty(found.missing_residents)
+    widgets.table(found.shown, name=f"emissions-{district}", key="emissions_table", data=found.rows)
+    widgets.chart(found.share, key="emissions_share_chart")
 
 st.subheader(t("mon.emissions.city_average"))
 emission_parts.city_average(

@@ -8,13 +8,20 @@ definition, unit, source and how each status was worked out; the exact numbers u
 import streamlit as st
 
 from indicators import text
-from indicators.ui import data, filters, indicator_parts, language, session, widgets
-from indicators.ui.names import Names
+from indicators.ui import (
+    data,
+    filters,
+    indicator_parts,
+    language,
+    opendata_links,
+    session,
+    widgets,
+)
 
 version = data.version()
 actor = session.actor()
 indicators = data.indicators(version)
-names = Names(language.current(), indicators, data.districts(version), data.themes(version))
+names = data.names(version, language.current())
 t = names.t  # the language of this run, also inside format functions
 
 st.title(t("mon.indicator.title"))
@@ -48,35 +55,25 @@ with_target = set(
         (targets["indicator"] == key) & targets["district_id"].isin(reporting), "district_id"
     ]
 )
-chosen_col, year_col = st.columns([3, 1])
 chosen = filters.multiselect(
     t("mon.indicator.districts"),
     with_data,
     param="district",
     default=[d for d in with_data if d in with_target][:1] or with_data[:1],
     format_func=names.district,
-    container=chosen_col,
 )
 # the chosen districts in full; every district only in the year compared (small at any scale)
 series = data.district_figures(version, tuple(chosen), (key,), pending, False)
 card = data.scorecard(version, tuple(chosen), (key,), pending)
 own_years = series.loc[series["series"] == "", "year"]
 years = data.indicator_years(version, key, pending)
-year = filters.select(
-    t("mon.indicator.compare_year"),
-    years,
-    param="year",
-    default=int(own_years.max()) if len(own_years) else years[0],
-    container=year_col,
-)
-that_year = data.district_figures(version, None, (key,), pending, False, year)
+latest = int(own_years.max()) if len(own_years) else years[0]
 
 st.header(text.md(names.indicator(key)))
+opendata_links.use_this_data(t, district=",".join(chosen), indicators=(key,))
 shown = series[series["district"].isin(chosen)]
-widgets.notes(
-    synthetic=bool(shown["synthetic"].any()),
-    pending=pending and bool(shown["pending"].any() or that_year["pending"].any()),
-)
+pending_shown = pending and bool(shown["pending"].any())
+widgets.notes(synthetic=bool(shown["synthetic"].any()), pending=pending_shown)
 main, side = st.columns([3, 1], gap="large")
 with side:
     st.subheader(t("mon.indicator.about"))
@@ -84,15 +81,18 @@ with side:
     st.subheader(t("mon.indicator.workings"))
     indicator_parts.workings(card, chosen, names, info)
 
-with main:
+with main:  # charts and tables built once per data version, selection and language
     if chosen:
-        indicator_parts.time_series(series, card, chosen, names, info)
-    indicator_parts.comparison(that_year, targets, year, chosen, names, info)
+        section = indicator_parts.series_section(version, key, tuple(chosen), pending, names.lang)
+        indicator_parts.draw(section, "indicator_series")
+    # its year picker reruns only this part of the screen (a fragment)
+    indicator_parts.comparison_of_year(
+        version, key, years, latest, tuple(chosen), pending, pending_shown, names.lang
+    )
     if chosen:
         focus = chosen[0]
         if len(chosen) > 1:
             st.caption(t("mon.indicator.focus", district=text.md(names.district(focus))))
-        if info.get("aggregation") == "ratio":
-            indicator_parts.ratio_parts(series, focus, names, info)
-        if names.breakdowns(key):
-            indicator_parts.breakdown(series, focus, names, info)
+        ratio, split = indicator_parts.parts_sections(version, key, focus, pending, names.lang)
+        indicator_parts.draw(ratio, "indicator_ratio")
+        indicator_parts.draw(split, "indicator_breakdown")

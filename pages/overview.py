@@ -6,16 +6,22 @@ trend line, each linking to the indicator page. All districts: each district's s
 
 import streamlit as st
 
-from indicators import scorecard, text
-from indicators.ui import data, filters, language, scorecards, session, widgets
-from indicators.ui.names import Names
+from indicators import text
+from indicators.ui import (
+    data,
+    filters,
+    language,
+    opendata_links,
+    report,
+    scorecards,
+    session,
+    widgets,
+)
 
 version = data.version()
 actor = session.actor()
 districts = data.districts(version)
-indicators = data.indicators(version)
-themes = data.themes(version)
-names = Names(language.current(), indicators, districts, themes)
+names = data.names(version, language.current())
 t = names.t  # the language of this run, also inside format functions
 
 st.title(t("mon.overview.title"))
@@ -34,17 +40,17 @@ with right:
     pending = widgets.pending_toggle(actor)
 
 if district == filters.ALL:
-    shown_districts = districts.set_index("id", drop=False).loc[
-        scorecards.page_of(list(districts["id"]))
-    ]
-    card = data.scorecard(version, tuple(shown_districts["id"]), None, pending)
-    counts = scorecard.counts(card["status"])
-    st.markdown(widgets.status_summary(counts, names, districts=len(shown_districts)))
-    shown, rows, config = scorecards.districts_table(shown_districts, card, names)
+    page = tuple(scorecards.page_of(list(districts["id"])))
+    view = scorecards.districts_view(version, page, pending, names.lang)
+    st.markdown(view.summary)
     widgets.table(
-        shown, name="districts-status", key="districts_table", data=rows, column_config=config
+        view.shown,
+        name="districts-status",
+        key="districts_table",
+        data=view.rows,
+        column_config=view.config,
     )
-    widgets.notes(synthetic=bool(shown_districts["synthetic"].any()), pending=pending)
+    widgets.notes(synthetic=view.synthetic, pending=pending)
     st.stop()
 
 info = names.district_row(district)
@@ -55,17 +61,17 @@ if text.safe_url(info.get("source_url")):
     about.append(text.link(t("mon.source"), info["source_url"]))
 st.caption(" · ".join(a for a in about if a))
 
-card = data.scorecard(version, (district,), None, pending)
-if card.empty:
+view = scorecards.district_view(version, district, pending, names.lang)
+if view is None:
     widgets.empty(t("mon.empty.district", district=text.md(names.district(district))))
     st.stop()
 
-st.markdown(widgets.status_summary(scorecard.counts(card["status"]), names))
-widgets.notes(synthetic=bool(card["synthetic"].any()), pending=pending and card["pending"].any())
-series = data.district_figures(version, (district,), None, pending, False)
-scorecards.district_scorecard(card, series, indicators, themes, names, district)
+st.markdown(view.summary)
+opendata_links.use_this_data(t, district=district)
+widgets.notes(synthetic=view.synthetic, pending=view.pending)
+scorecards.district_scorecard(view.sections, names, district)
 
 st.subheader(t("mon.overview.table"))
-shown, rows = scorecards.scorecard_table(card, names)
-widgets.table(shown, name=f"scorecard-{district}", key="scorecard_table", data=rows)
+widgets.table(view.shown, name=f"scorecard-{district}", key="scorecard_table", data=view.rows)
 st.caption(widgets.legend(names))
+report.download(version, actor, district, view.years, pending)

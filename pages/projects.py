@@ -7,11 +7,10 @@ import streamlit as st
 from indicators import access, text
 from indicators.reporting import compliance
 from indicators.ui import data, filters, language, project_parts, session, widgets
-from indicators.ui.names import Names
 
 version = data.version()
 actor = session.actor()
-names = Names(language.current(), data.indicators(version), data.districts(version))
+names = data.names(version, language.current())
 t = names.t  # the language of this run, also inside format functions
 
 st.title(t("mon.projects.title"))
@@ -43,19 +42,28 @@ places = data.project_districts(version, actor, organisation)
 if places.empty:
     widgets.empty(t("mon.empty.projects"))
     st.stop()
+# a developer sees all its projects in every district at once (the default); an official
+# may too, though the whole city is long
 district = filters.select(
     t("mon.pick.district"),
-    list(places["district"]),
+    [filters.ALL, *places["district"]],
     param="district",
-    format_func=names.district,
+    default=filters.ALL if actor.role == "developer" else places["district"].iloc[0],
+    format_func=lambda d: (
+        t("obligations.all_projects.option") if d == filters.ALL else names.district(d)
+    ),
     container=district_col,
 )
+every = district == filters.ALL
+place = t("obligations.all_projects.option") if every else names.district(district)
 
-frame = data.project_requirements(version, actor, district, organisation, pending)
-st.header(text.md(names.district(district)))
-widgets.synthetic_badge(names.synthetic_district(district))
+frame = data.project_requirements(
+    version, actor, None if every else district, organisation, pending
+)
+st.header(text.md(place))
+widgets.synthetic_badge(not every and names.synthetic_district(district))
 if frame.empty:
-    widgets.empty(t("mon.empty.requirements", district=text.md(names.district(district))))
+    widgets.empty(t("mon.empty.requirements", district=text.md(place)))
     st.stop()
 st.markdown(widgets.requirement_summary(compliance.summary(frame), names))
 widgets.notes(

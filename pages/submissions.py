@@ -130,7 +130,12 @@ with st.container(border=True, key="submission_detail"):
     if failures.empty:
         st.caption(t("submissions.no_failures"))
     else:
-        st.dataframe(failures, hide_index=True, key="submission_failures")
+        st.dataframe(
+            failures,
+            hide_index=True,
+            column_config=reporting.requirement_config(),
+            key="submission_failures",
+        )
 
     if official and detail["status"] == "pending":
         comment = st.text_area(t("submissions.comment"), key=f"review_comment_{chosen}")

@@ -175,6 +175,14 @@ with tabs[3]:
             "gross_floor_area": st.column_config.NumberColumn(
                 label("gross_floor_area"), min_value=0
             ),
+            "reporting_from": st.column_config.NumberColumn(
+                label("reporting_from"),
+                min_value=1900,
+                max_value=2100,
+                step=1,
+                format="%d",
+                help=t("obligations.reporting_from_help"),
+            ),
             "reporting_until": st.column_config.NumberColumn(
                 label("reporting_until"),
                 min_value=1900,

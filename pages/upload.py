@@ -6,8 +6,9 @@ import streamlit as st
 
 from indicators import access, store
 from indicators.reporting import ingest
-from indicators.ui import data, reporting, session
+from indicators.ui import data, obligations, reporting, session
 from indicators.ui.language import current, t
+from indicators.ui.names import Names
 
 actor = session.require("submit")
 
@@ -16,6 +17,13 @@ st.caption(t("upload.intro"))
 if store.public_mode() or store.is_read_only(data.con()):
     st.info(t("upload.read_only"))
     st.stop()
+
+# what the developer must report now, with a template of exactly those rows
+if not access.can(actor, "read_all_obligations"):
+    version = data.version()
+    obligations.due_section(
+        actor, Names(current(), data.indicators(version), data.districts(version))
+    )
 
 # 1. the template: own projects x indicators due x periods, in the language's Excel dialect
 with st.container(border=True):
@@ -46,12 +54,7 @@ with st.container(border=True):
 
 # 2. the filled file
 st.subheader(t("upload.file_header"))
-uploaded = st.file_uploader(
-    t("upload.file_label"),
-    type=["csv", "txt", "xlsx"],
-    key="upload_file",
-    help=t("upload.file_help"),
-)
+uploaded = reporting.file_uploader("upload_file")
 if uploaded is None:
     st.stop()
 content = uploaded.getvalue()
@@ -82,7 +85,7 @@ if report.warnings:
 if not report.valid:
     st.error(t("upload.invalid", count=report.error_count), icon=":material/error:")
     st.dataframe(
-        report.table(),
+        reporting.report_view(report),
         hide_index=True,
         column_config=reporting.report_config(),
         key="upload_errors",
@@ -146,7 +149,7 @@ st.dataframe(
 failures = report.requirement_failures
 if failures is not None and not failures.empty:
     with st.expander(t("upload.requirement_failures") + f" ({len(failures)})"):
-        st.dataframe(failures, hide_index=True)
+        st.dataframe(failures, hide_index=True, column_config=reporting.requirement_config())
 
 # 4. submit: one transaction, a pending submission
 st.subheader(t("upload.submit_header"))

@@ -99,9 +99,10 @@ def cmd_import(args) -> None:
     if not report.valid:
         if not args.json:
             _print_errors(report)
-        raise cli.CliError(
-            f"{path.name} was rejected: {report.error_count} problems; nothing was stored", 1
-        )
+        count = f"{report.error_count} problems"
+        if report.error_count >= store.MAX_ERRORS:  # the checks stop listing there
+            count = f"{report.error_count} problems or more"
+        raise cli.CliError(f"{path.name} was rejected: {count}; nothing was stored", 1)
     if report.duplicate_of is not None:
         earlier = report.duplicate_of
         raise cli.CliError(

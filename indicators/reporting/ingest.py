@@ -42,6 +42,7 @@ from indicators.reporting.reading import (
     lines_of_records,
     normalise_name,
     prepare_csv,
+    ragged_records,
     simple_layout,
 )
 from indicators.reporting.report import ERROR_COLUMNS, Report, Submitted
@@ -60,6 +61,9 @@ _LARGE_PARAMS = {"too_large", "ratio_too_large"}  # 1e12, shown with its thousan
 # a digit, an underscore, a digit: `1_000`, which DuckDB's number reader takes for 1000
 _DIGIT, _UNDERSCORE = np.uint8(ord("0")), np.uint8(ord("_"))
 CONFLICT_ATTEMPTS = 8
+# this many ragged records are reported from a streaming scan; fewer go to DuckDB's rejects
+# table, which also names unterminated quotes but costs much more for each bad line
+MAX_RAGGED = 100
 
 
 class IngestBusy(RuntimeError):
@@ -144,6 +148,9 @@ def review(
     if not approve and comment is None:
         raise ValueError("a rejection needs a comment saying why")
     _retrying(lambda: access.review(con, actor, submission_id, approve=approve, comment=comment))
+    from indicators.reporting import reminders  # the submitter hears of it (when mail is set up)
+
+    reminders.tell_submitter(con, submission_id)
 
 
 def _retrying(write):
@@ -271,6 +278,8 @@ def _run_checks(
         except FileProblem as problem:
             return _finish(report, started, [_file_error(problem, lang)])
         report.encoding, report.delimiter = source.encoding, source.delimiter
+        if source.problems:
+            return _finish(report, started, [_file_error(p, lang) for p in source.problems])
         positions, header_errors, report.warnings = _header(source, lang)
         if header_errors:
             return _finish(report, started, header_errors)
@@ -291,10 +300,7 @@ def _run_checks(
         _say(progress, 0.3, "progress.checking", lang, rows=report.rows)
         store.ingest_prepare(cur, today=today)
         _permissions(cur, con, actor, source, lines, lang)
-        rules = dict(
-            has_value_column="value" in positions,
-            comma_thousands_ambiguous=source.kind == "xlsx",
-        )
+        rules = dict(has_value_column="value" in positions)
         found = store.ingest_errors(cur, **rules)
         if typed and not found.empty:
             # the report quotes each cell as written: read the numbers again as text
@@ -341,7 +347,12 @@ def _error(line, column, value, code: str, lang: str, /, **values) -> RowError:
 
 
 def _file_error(problem: FileProblem, lang: str) -> RowError:
-    return RowError(reason=i18n.t(f"rule.{problem.code}", lang, **problem.values))
+    return RowError(
+        line=problem.line,
+        column=problem.column,
+        value=problem.value,
+        reason=i18n.t(problem.key, lang, value=problem.value, **problem.values),
+    )
 
 
 def _header(source: Source, lang: str) -> tuple[dict[str, int], list[RowError], list[RowError]]:
@@ -464,6 +475,28 @@ class _Rejected(Exception):
         return sorted(unique.values(), key=lambda e: e.line or 0)
 
 
+class _Ragged(_Rejected):
+    """Records with another number of fields than the header (found without DuckDB)."""
+
+    def __init__(self, ragged: list[tuple[int, int, str]], expected: int):
+        Exception.__init__(self, "ragged records")
+        self.ragged, self.expected = ragged, expected
+
+    def errors(self, source: Source, lang: str) -> list[RowError]:
+        return [
+            _error(
+                line,
+                f"#{self.expected + 1}" if found > self.expected else None,
+                _clip(text),
+                "ragged_extra" if found > self.expected else "ragged_missing",
+                lang,
+                found=found,
+                expected=self.expected,
+            )
+            for line, found, text in self.ragged
+        ]
+
+
 def _clip(text, limit: int = 200) -> str | None:
     if text is None or (isinstance(text, float) and np.isnan(text)):
         return None
@@ -490,7 +523,6 @@ def _stage(
         n_columns=len(source.header),
         skip_lines=source.skip_lines,
         decimal_comma=source.decimal_comma,
-        comma_thousands_ambiguous=source.kind == "xlsx",
     )
     if typed and source.kind == "csv" and not _digit_underscore_digit(source.data):
         try:
@@ -501,6 +533,12 @@ def _stage(
         return store.ingest_stage(cur, source.path, **options), False
     except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
         first = exc
+    except duckdb.Error as exc:  # no DuckDB message (with its SQL) reaches the user whole
+        raise FileProblem("unreadable_file", detail=str(exc).splitlines()[0][:200]) from None
+    # many ragged lines: name the first of them without DuckDB's rejects table (bounded time)
+    ragged = ragged_records(source, MAX_RAGGED)
+    if len(ragged) >= MAX_RAGGED:
+        raise _Ragged(ragged, len(source.header))
     # read again, setting malformed records aside (DuckDB's rejects table) to name them all
     store.ingest_stage(cur, source.path, capture_rejects=True, **options)
     rejects = store.ingest_rejects(cur)

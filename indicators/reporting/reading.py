@@ -18,12 +18,13 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from pathlib import Path
 
 import numpy as np
 
 from indicators.models import RowError
+from indicators.reporting import xlsx
+from indicators.reporting.problems import MAX_COLUMNS, MAX_HEADER_CHARS, FileProblem
 
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -50,15 +51,8 @@ KNOWN_COLUMNS = (
 )
 DELIMITERS = (";", ",", "\t")
 SEP_LINE = re.compile(r"^\s*sep=(.)\s*$", re.IGNORECASE)
-
-
-class FileProblem(Exception):
-    """The file as a whole cannot be read; `error` says why, in plain words."""
-
-    def __init__(self, code: str, **values):
-        super().__init__(code)
-        self.code = code
-        self.values = values
+# what cannot separate fields: the quote, line ends, a space (DuckDB trims nothing)
+SEP_REFUSED = {'"', "\r", "\n", " "}
 
 
 @dataclass
@@ -77,6 +71,8 @@ class Source:
     # xlsx: the worksheet row of each data record (the CSV written from it has no meaning to the user)
     explicit_lines: np.ndarray | None = None
     warnings: list[RowError] = field(default_factory=list)
+    # cells a person must fix before anything else is checked (xlsx: '1,000' typed as text)
+    problems: list[FileProblem] = field(default_factory=list)
 
 
 def normalise_name(name: str) -> str:
@@ -147,10 +143,33 @@ def _leading_blank_lines(data: bytes) -> int:
     return data[: len(data) - len(stripped)].count(b"\n")
 
 
-def _first_line(data: bytes, start: int = 0) -> tuple[str, int]:
-    end = data.find(b"\n", start)
-    end = len(data) if end < 0 else end
-    return data[start:end].decode("utf-8").rstrip("\r"), end + 1
+def _first_line(data: bytes, start: int, line_number: int) -> tuple[str, int]:
+    """The line from `start` (without its line end) and where the next begins. A line longer
+    than any header is refused before it is decoded whole (a 50 MB "header" costs nothing)."""
+    limit = MAX_HEADER_CHARS * 4  # UTF-8: at most four bytes a character
+    end = data.find(b"\n", start, start + limit + 2)
+    if end < 0:
+        end = len(data)
+    if end - start > limit or len(line := data[start:end].decode("utf-8")) > MAX_HEADER_CHARS:
+        raise FileProblem("files.header_too_long", line=line_number, limit=f"{MAX_HEADER_CHARS:,}")
+    return line.rstrip("\r"), end + 1
+
+
+def _line_ends(text: bytes) -> bytes:
+    """Old Mac files end lines with CR alone: make them LF, which DuckDB and the line scan read."""
+    if b"\r" in text and b"\n" not in text:
+        return text.replace(b"\r", b"\n")
+    return text
+
+
+def _split_header(line: str, delimiter: str, line_number: int) -> list[str]:
+    try:
+        header = next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error as exc:
+        raise FileProblem("unreadable_file", line=line_number, detail=str(exc)) from None
+    if len(header) > MAX_COLUMNS:
+        raise FileProblem("files.too_many_columns", line=line_number, limit=f"{MAX_COLUMNS:,}")
+    return header
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -174,19 +193,24 @@ def prepare_csv(data: bytes, workdir: Path, *, original: Path | None = None) -> 
     text, encoding = decode(data)
     if _blank(text):
         raise FileProblem("empty")
+    text = _line_ends(text)
     skip = _leading_blank_lines(text)
     offset = len(text) - len(text.lstrip(b"\r\n"))
-    line, next_offset = _first_line(text, offset)
+    line, next_offset = _first_line(text, offset, skip + 1)
     delimiter = None
     sep = SEP_LINE.match(line)
     if sep:  # Excel's "sep=;" hint line
         delimiter = sep.group(1)
+        if delimiter in SEP_REFUSED or delimiter.isalnum():
+            raise FileProblem("files.bad_sep", line=skip + 1, value=line.strip())
         skip += 1
         skip += _leading_blank_lines(text[next_offset:])
         offset = next_offset + (len(text[next_offset:]) - len(text[next_offset:].lstrip(b"\r\n")))
-        line, next_offset = _first_line(text, offset)
+        line, next_offset = _first_line(text, offset, skip + 1)
+    if "\r" in line:  # a line break inside a column name: the header is on two lines
+        raise FileProblem("files.header_line_break", line=skip + 1, value=line[:200])
     delimiter = delimiter or sniff_delimiter(line)
-    header = next(csv.reader([line], delimiter=delimiter), [])
+    header = _split_header(line, delimiter, skip + 1)
     if original is not None and encoding == "utf-8" and text is data:
         path = original  # already what DuckDB reads: no copy
     else:
@@ -207,57 +231,10 @@ def prepare_csv(data: bytes, workdir: Path, *, original: Path | None = None) -> 
 # --------------------------------------------------------------------------- xlsx
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    if isinstance(value, datetime):
-        # Excel turns a typed "2024-01" into the date 1 January 2024; give the user what they typed
-        if value.time() == time(0) and value.day == 1:
-            return f"{value.year:04d}-{value.month:02d}"
-        return value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return f"{value.year:04d}-{value.month:02d}" if value.day == 1 else value.isoformat()
-    return str(value)
-
-
 def prepare_xlsx(data: bytes, workdir: Path) -> Source:
     """The first worksheet as CSV; each record remembers its worksheet row (= the line shown)."""
-    import zipfile
-
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise FileProblem("bad_xlsx", detail=str(exc)) from None
-    try:
-        sheet = workbook.worksheets[0]
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=",", lineterminator="\n")
-        header: list[str] | None = None
-        header_line = 1
-        lines: list[int] = []
-        for number, row in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
-            cells = [_cell_text(v) for v in row]
-            while cells and not cells[-1].strip():
-                cells.pop()
-            if not cells:
-                continue
-            if header is None:
-                header, header_line = cells, number
-            else:
-                cells += [""] * (len(header) - len(cells))
-                lines.append(number)
-            writer.writerow(cells)
-    finally:
-        workbook.close()
-    if header is None:
-        raise FileProblem("empty")
-    text = buffer.getvalue().encode("utf-8")
+    csv_text, header, header_line, lines, problems = xlsx.first_sheet_as_csv(data)
+    text = csv_text.encode("utf-8")
     path = workdir / "upload.csv"
     path.write_bytes(text)
     return Source(
@@ -272,6 +249,7 @@ def prepare_xlsx(data: bytes, workdir: Path) -> Source:
         skip_lines=0,
         kind="xlsx",
         explicit_lines=np.asarray(lines, dtype=np.int64),
+        problems=problems,
     )
 
 
@@ -328,10 +306,43 @@ def lines_of_records(source: Source) -> np.ndarray:
     return record_starts(source.data, source.skip_lines)[1]
 
 
+def ragged_records(source: Source, limit: int) -> list[tuple[int, int, str]]:
+    """(line, fields found, the record as written) of the first `limit` records whose number
+    of fields differs from the header's; one streaming pass of Python's C csv reader, which
+    stops at `limit`. DuckDB's own rejects table costs more for each bad line than the line is
+    worth: a file of millions of one-cell lines would take minutes and gigabytes there."""
+    expected = len(source.header)
+    stream = io.TextIOWrapper(io.BytesIO(source.data), encoding="utf-8", newline="")
+    reader = csv.reader(stream, delimiter=source.delimiter, strict=False)
+    found: list[tuple[int, int, str]] = []
+    seen_header, end, record = False, 0, 0
+    try:
+        for row in reader:
+            start, end = end + 1, reader.line_num
+            if not row or start <= source.skip_lines:
+                continue  # blank lines, Excel's sep= line
+            if not seen_header:
+                seen_header = True
+                continue
+            record += 1
+            if len(row) != expected:
+                line = start
+                if source.explicit_lines is not None and record <= len(source.explicit_lines):
+                    line = int(source.explicit_lines[record - 1])
+                found.append((line, len(row), source.delimiter.join(row)[:200]))
+                if len(found) >= limit:
+                    break
+    except csv.Error:  # an unterminated quote ran past the field limit: DuckDB names it
+        pass
+    return found
+
+
 def line_at_byte(source: Source, positions: list[int]) -> list[int | None]:
     """The spreadsheet line of the records starting at these byte offsets (DuckDB's rejects)."""
-    starts, physical = record_starts(source.data, source.skip_lines)
-    lines = source.explicit_lines if source.explicit_lines is not None else physical
+    if source.explicit_lines is None:
+        return _physical_lines(source.data, positions)
+    starts, _ = record_starts(source.data, source.skip_lines)
+    lines = source.explicit_lines
     found = []
     for pos in positions:
         index = int(np.searchsorted(starts, pos, side="right")) - 1
@@ -340,3 +351,17 @@ def line_at_byte(source: Source, positions: list[int]) -> list[int | None]:
         else:
             found.append(None)
     return found
+
+
+def _physical_lines(data: bytes, positions: list[int]) -> list[int | None]:
+    """1 + the newlines before each position, counted in one pass through the bytes: no array
+    with an entry per line, so a file of millions of short malformed lines costs no memory."""
+    lines: dict[int, int] = {}
+    line, counted = 1, 0
+    for pos in sorted(set(positions)):
+        if not 0 <= pos < len(data):
+            continue
+        line += data.count(b"\n", counted, pos)
+        counted = pos
+        lines[pos] = line
+    return [lines.get(pos) for pos in positions]

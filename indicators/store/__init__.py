@@ -2,12 +2,16 @@
 names below. Each submodule holds one concern:
 
 - connection: open, migrate, transactions that bump the data version, audit rows, query helpers
+- lake, lake_schema: the DuckLake backend (PostgreSQL catalog, write lock, snapshot version,
+  compaction) and its variant of the first migrations
 - effective: which observation counts (latest approved per key) and yearly district figures
 - reference: the catalog and named districts, organisations and projects
 - submissions, users: submissions with their observations and review; the user table
 - reads, monitoring: reads for the CLI and status engine; reads behind the monitoring screens
 - admin: targets, requirements and reference tables edited by officials; audit log; snapshot
 - changes, ingest_checks, ingest_store: compliance uploads, checked and stored in SQL
+- obligations, mail_log: who must report what by when (derived); users' mail language and
+  the log of every message sent
 
 Conventions
 - One read-write connection per process (the app holds it with st.cache_resource); every
@@ -39,6 +43,7 @@ from .connection import (
     audit,
     connect,
     data_version,
+    database_exists,
     db_path,
     is_read_only,
     migrate,
@@ -49,8 +54,10 @@ from .connection import (
     transaction,
 )
 from .effective import effective_observations_sql
+from .files import DatabaseFileError
 from .ingest_checks import (
     INGEST_COLUMNS,
+    MAX_ERRORS,
     ingest_district_rows,
     ingest_errors,
     ingest_foreign,
@@ -66,6 +73,16 @@ from .ingest_store import (
     ingest_synthetic_csv,
     template_rows,
 )
+from .lake import LakeError, compact, is_lake
+from .mail_log import (
+    developer_recipients,
+    last_reminded,
+    log_mail,
+    mail_log,
+    set_user_language,
+    submitter,
+    user_languages,
+)
 from .monitoring import (
     data_sources,
     district_figures,
@@ -73,6 +90,19 @@ from .monitoring import (
     indicator_years,
     project_requirements,
     sector_emissions,
+)
+from .obligations import (
+    CALENDAR_COLUMNS,
+    OBLIGATION_STATUSES,
+    calendar,
+    calendar_overrides,
+    obligation_summaries,
+    obligation_summary,
+    obligations,
+    obligations_json,
+    organisations_without_users,
+    owed_rows,
+    replace_calendar_overrides,
 )
 from .plausibility import ingest_flags, submission_review_rows
 from .reads import (
@@ -89,6 +119,7 @@ from .reads import (
     themes,
 )
 from .reference import add_reference, sync_catalog
+from .report import requirements_in_year
 from .submissions import (
     OBSERVATION_COLUMNS,
     FlaggedNeedsComment,
@@ -106,11 +137,16 @@ from .submissions import (
 from .users import get_user, remove_user, upsert_user, users
 
 __all__ = [
+    "DatabaseFileError",
     "OutdatedSchemaError",
     "MIGRATIONS",
     "DEFAULT_DB",
     "ReadOnlyError",
     "db_path",
+    "database_exists",
+    "LakeError",
+    "compact",
+    "is_lake",
     "public_mode",
     "schema_version",
     "migrate",
@@ -168,6 +204,7 @@ __all__ = [
     "replace_reference",
     "publish_snapshot",
     "INGEST_COLUMNS",
+    "MAX_ERRORS",
     "ingest_stage",
     "ingest_rows",
     "ingest_rejects",
@@ -180,6 +217,25 @@ __all__ = [
     "ingest_store",
     "template_rows",
     "ingest_synthetic_csv",
+    "obligations",
+    "obligations_json",
+    "OBLIGATION_STATUSES",
+    "CALENDAR_COLUMNS",
+    "obligation_summary",
+    "obligation_summaries",
+    "organisations_without_users",
+    "owed_rows",
+    "calendar",
+    "calendar_overrides",
+    "replace_calendar_overrides",
+    "set_user_language",
+    "user_languages",
+    "developer_recipients",
+    "submitter",
+    "last_reminded",
+    "log_mail",
+    "mail_log",
+    "requirements_in_year",
     "ingest_flags",
     "submission_review_rows",
     "FlaggedNeedsComment",

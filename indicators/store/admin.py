@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from .connection import audit, connect, query, scalar, transaction
+from .connection import audit, connect, next_id, query, scalar, transaction
 from .effective import PUBLIC_NOTE_SQL
 
 # ---- administration (access, targets, audit, publish)
@@ -46,6 +46,7 @@ REFERENCE_COLUMNS: dict[str, list[str]] = {
         "district_id",
         "organisation_id",
         "gross_floor_area",
+        "reporting_from",
         "reporting_until",
         "synthetic",
     ],
@@ -190,10 +191,11 @@ def replace_targets(
             }
             audit(cur, actor, f"{kind}.change", f"target:{target_id}", {"changed": diff})
         for row in new_rows:
-            target_id = cur.execute(
-                f"INSERT INTO target ({', '.join(columns)}) VALUES ({placeholders}) RETURNING id",
-                [row[c] for c in columns],
-            ).fetchone()[0]
+            target_id = next_id(cur, "target")
+            cur.execute(
+                f"INSERT INTO target (id, {', '.join(columns)}) VALUES (?, {placeholders})",
+                [target_id, *(row[c] for c in columns)],
+            )
             audit(cur, actor, f"{kind}.add", f"target:{target_id}", {"after": row})
     return counts
 

@@ -1,16 +1,25 @@
 """Open, migrate and write to the database: connections, the migration list, transactions
-that bump the data version, the audit row, and the two read helpers every other module uses."""
+that bump the data version, the audit row, and the two read helpers every other module uses.
+
+This is the store's one door: a file path opens a DuckDB file, `ducklake:postgres:<libpq>` a
+DuckLake with a PostgreSQL catalog (see lake.py); everything above runs the same SQL on both.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+
+from . import lake
+from .files import check_database_file
+from .lake_schema import MIGRATION_TABLE, for_lake
 
 DEFAULT_DB = Path(__file__).resolve().parents[2] / "data" / "indicators.duckdb"
 
@@ -19,8 +28,16 @@ class ReadOnlyError(PermissionError):
     """A write was attempted on a database opened read-only (public mode)."""
 
 
-def db_path() -> Path:
-    return Path(os.environ.get("INDICATORS_DB") or DEFAULT_DB)
+def db_path(value: str | Path | None = None) -> Path | str:
+    """The database to open: `value` (a --db argument), else INDICATORS_DB, else the default
+    file. A `ducklake:` address stays a string; anything else is a file path."""
+    value = value or os.environ.get("INDICATORS_DB") or DEFAULT_DB
+    return value if lake.is_lake(value) else Path(value)
+
+
+def database_exists(target: Path | str) -> bool:
+    """Whether there is a database to read: a lake is asked when opened, a file is checked."""
+    return lake.is_lake(target) or Path(target).exists()
 
 
 def public_mode() -> bool:
@@ -132,10 +149,36 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE district ADD COLUMN IF NOT EXISTS name_sv VARCHAR;
         """,
     ),
+    (
+        5,
+        "reporting calendar, mail log, each user's language",
+        # Written the way DuckLake can run it: no keys, sequences or indexes; ids are
+        # coalesce(max(id), 0) + 1 inside the writing transaction (store/mail_log.py).
+        """
+        -- when a period's figure is due: `months_after` the period's last month, on `due_day`
+        -- (clamped to the month's length). district_id NULL: the catalog's default.
+        CREATE TABLE IF NOT EXISTS reporting_calendar (
+            indicator VARCHAR NOT NULL, district_id VARCHAR,
+            months_after INTEGER NOT NULL, due_day INTEGER NOT NULL,
+            changed_by VARCHAR, changed_at TIMESTAMP);
+        -- every message sent (reminders and review decisions): who, when, what
+        CREATE TABLE IF NOT EXISTS mail_log (
+            id BIGINT NOT NULL, sent_at TIMESTAMP NOT NULL, for_date DATE NOT NULL,
+            email VARCHAR NOT NULL, organisation_id VARCHAR, kind VARCHAR NOT NULL,
+            subject VARCHAR NOT NULL, language VARCHAR, items INTEGER NOT NULL DEFAULT 0,
+            detail JSON);
+        ALTER TABLE app_user ADD COLUMN IF NOT EXISTS language VARCHAR;
+        -- the first year a project must report (NULL: its first reported year, else this year)
+        ALTER TABLE project ADD COLUMN IF NOT EXISTS reporting_from INTEGER;
+        """,
+    ),
 ]
 
 
 def _ensure_migration_table(cur: duckdb.DuckDBPyConnection) -> None:
+    if lake.lake_of(cur) is not None:
+        cur.execute(MIGRATION_TABLE)
+        return
     cur.execute(
         "CREATE TABLE IF NOT EXISTS schema_migration ("
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
@@ -146,7 +189,8 @@ def _ensure_migration_table(cur: duckdb.DuckDBPyConnection) -> None:
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     with con.cursor() as cur:
         exists = cur.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migration'"
+            "SELECT count(*) FROM information_schema.tables"
+            " WHERE table_name = 'schema_migration' AND table_catalog = current_database()"
         ).fetchone()[0]
         if not exists:
             return 0
@@ -154,18 +198,26 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def migrate(con: duckdb.DuckDBPyConnection, migrations=None) -> list[int]:
-    """Apply the migrations this database has not seen; return the versions applied."""
+    """Apply the migrations this database has not seen; return the versions applied.
+
+    Under the write lock: of several replicas starting together one migrates, the others wait
+    and then find nothing left to do. On a lake, migrations 1-2 run their DuckLake variant.
+    """
     migrations = MIGRATIONS if migrations is None else migrations
     applied = []
-    with con.cursor() as cur:
+    with con.cursor() as cur, _write_lock(cur):
+        on_lake = lake.lake_of(cur) is not None
         _ensure_migration_table(cur)
         done = {row[0] for row in cur.execute("SELECT version FROM schema_migration").fetchall()}
         for version, name, sql in migrations:
             if version in done:
                 continue
+            if on_lake:
+                sql = for_lake(version, sql)
             cur.execute("BEGIN TRANSACTION")
             try:
-                cur.execute(sql)
+                if sql.strip():
+                    cur.execute(sql)
                 cur.execute(
                     "INSERT INTO schema_migration (version, name) VALUES (?, ?)", [version, name]
                 )
@@ -180,13 +232,22 @@ def migrate(con: duckdb.DuckDBPyConnection, migrations=None) -> list[int]:
 def connect(
     path: Path | str | None = None, *, read_only: bool | None = None
 ) -> duckdb.DuckDBPyConnection:
-    """Open (and, when writable, create and migrate) the database.
+    """Open (and, when writable, create and migrate) the database: a DuckDB file, or a lake
+    when `path` (or INDICATORS_DB) is `ducklake:postgres:<libpq string>`.
 
     Public mode (INDICATORS_PUBLIC=1) opens read-only unless told otherwise.
     """
-    path = Path(path) if path is not None else db_path()
+    path = db_path(path)
     if read_only is None:
         read_only = public_mode()
+    if lake.is_lake(path):
+        con = lake.open_lake(path, read_only=read_only)
+        if read_only:
+            _require_current_schema(con, path)
+        else:
+            migrate(con)
+        return con
+    check_database_file(path, create=not read_only)
     if read_only:
         if not path.exists():
             raise FileNotFoundError(f"database {path} does not exist")
@@ -215,6 +276,8 @@ def _require_current_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
 
 
 def is_read_only(con: duckdb.DuckDBPyConnection) -> bool:
+    if (store := lake.lake_of(con)) is not None:
+        return store.read_only
     with con.cursor() as cur:
         return cur.execute("SELECT current_setting('access_mode')").fetchone()[0] == "read_only"
 
@@ -231,30 +294,57 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 
 @contextmanager
 def transaction_on(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Like transaction(), on this very cursor: for work whose temp tables live on the cursor."""
+    """Like transaction(), on this very cursor: for work whose temp tables live on the cursor.
+
+    Writes are serialised (a process lock; on a lake also PostgreSQL's advisory lock across
+    replicas), so ids worked out as max + 1 and uniqueness checks inside hold until COMMIT.
+    On a lake the snapshot id is the data version, so the meta row is left alone.
+    """
     if is_read_only(cur):
         raise ReadOnlyError("the database is open read-only (public mode): nothing can be written")
-    cur.execute("BEGIN TRANSACTION")
-    try:
-        cur.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")
-        yield cur
-        cur.execute("COMMIT")
-    except BaseException:
-        with suppress(duckdb.Error):
-            cur.execute("ROLLBACK")
-        raise
+    with _write_lock(cur):
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            if lake.lake_of(cur) is None:
+                cur.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")
+            yield cur
+            cur.execute("COMMIT")
+        except BaseException:
+            with suppress(duckdb.Error):
+                cur.execute("ROLLBACK")
+            raise
+
+
+# one DuckDB file belongs to one process: its writers queue here (re-entrant for nested use)
+_FILE_WRITES = threading.RLock()
+
+
+def _write_lock(cur: duckdb.DuckDBPyConnection):
+    store = lake.lake_of(cur)
+    return _FILE_WRITES if store is None else store.lock.held()
+
+
+def next_id(cur: duckdb.DuckDBPyConnection, table: str) -> int:
+    """Inside a write transaction: the next id of `table` (its ids are max + 1, on both
+    backends, because DuckLake has no sequences; the write lock keeps them unique)."""
+    return cur.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0]
 
 
 def audit(
     cur: duckdb.DuckDBPyConnection, actor: str, action: str, entity: str, detail: dict | None = None
 ) -> None:
     cur.execute(
-        "INSERT INTO audit (actor, action, entity, detail) VALUES (?, ?, ?, ?)",
+        "INSERT INTO audit (id, actor, action, entity, detail)"
+        " SELECT coalesce(max(id), 0) + 1, ?, ?, ?, ? FROM audit",
         [actor, action, entity, json.dumps(detail or {}, default=str, ensure_ascii=False)],
     )
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> int:
+    """A number that changes with every write: the meta row of a file, the snapshot of a lake
+    (so every replica's caches see another replica's write on their next run)."""
+    if lake.lake_of(con) is not None:
+        return lake.snapshot_id(con)
     with con.cursor() as cur:
         return cur.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0]
 

@@ -17,8 +17,6 @@ import pandas as pd
 # uses (the published figures stay below 10^8): a larger number is a typo or an attack, and
 # sums of such numbers overflow to infinity. Applies where the catalog gives no maximum.
 MAX_MAGNITUDE = 1e12
-# `1,000` in a workbook's text cell: a thousands separator (1000) or a decimal comma (1.0)?
-AMBIGUOUS_COMMA = "[+-]?[1-9][0-9]{0,2},[0-9]{3}"
 
 INGEST_COLUMNS = (
     "project",
@@ -38,6 +36,10 @@ def sql_text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+MAX_REJECTS = 1_000
+MAX_ERRORS = 10_000
+
+
 def ingest_stage(
     cur: duckdb.DuckDBPyConnection,
     path: Path | str,
@@ -49,7 +51,6 @@ def ingest_stage(
     decimal_comma: bool = False,
     capture_rejects: bool = False,
     typed: bool = False,
-    comma_thousands_ambiguous: bool = False,
 ) -> int:
     """Read a CSV into a temp table, every column as text; return its record count.
 
@@ -61,8 +62,7 @@ def ingest_stage(
     The view `ingest_raw` shows the records with `rid`, the record's number in the file (1 = the
     first record after the header; the table keeps the file's order), leaving out records of only
     empty cells (Excel's trailing `;;;`) and blank template rows (no value, numerator or
-    denominator: "not reported yet", counted by ingest_rows). With `comma_thousands_ambiguous`
-    (text cells of a workbook) a number such as `1,000` is not read: it may mean 1000 or 1.0.
+    denominator: "not reported yet", counted by ingest_rows).
     Without `capture_rejects` a malformed record raises
     duckdb.Error; with it, malformed records go to the temp table `ingest_rejects` and the rest
     is read.
@@ -90,6 +90,8 @@ def ingest_stage(
             "store_rejects = true",
             "rejects_table = 'ingest_rejects'",
             "rejects_scan = 'ingest_scans'",
+            # a file of millions of malformed lines would otherwise keep every one of them
+            f"rejects_limit = {MAX_REJECTS}",
         ]
     text = [
         name for name in INGEST_COLUMNS if name in positions and not (typed and name in numeric)
@@ -108,16 +110,19 @@ def ingest_stage(
         )
     else:
         numbers = ", ".join(
-            f"{_number_sql(name, decimal_comma, comma_thousands_ambiguous)} AS {short}"
-            for name, short in numeric.items()
+            f"{_number_sql(name, decimal_comma)} AS {short}" for name, short in numeric.items()
         )
         source = (
             f"SELECT *, {numbers} FROM"
             f" (SELECT {select} FROM read_csv({sql_text(str(path))}, {', '.join(options)}))"
         )
     empty = " AND ".join(f"{c} IS NULL" for c in [*text, "v0", "n0", "d0"])
-    cur.execute("DROP VIEW IF EXISTS ingest_raw; DROP VIEW IF EXISTS ingest_all")
-    records = cur.execute(f"CREATE OR REPLACE TEMP TABLE ingest_records AS {source}").fetchone()[0]
+    # the earlier read's table goes first: a second read never holds two copies of the file
+    cur.execute(
+        "DROP VIEW IF EXISTS ingest_raw; DROP VIEW IF EXISTS ingest_all;"
+        " DROP TABLE IF EXISTS ingest_records"
+    )
+    records = cur.execute(f"CREATE TEMP TABLE ingest_records AS {source}").fetchone()[0]
     cur.execute(
         "CREATE OR REPLACE TEMP VIEW ingest_all AS SELECT rowid + 1 AS rid, *,"
         " v0 IS NOT NULL OR nullif(trim(value), '') IS NOT NULL AS has_v,"
@@ -152,16 +157,13 @@ def ingest_rejects(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-def _number_sql(column: str, decimal_comma: bool, comma_thousands_ambiguous: bool = False) -> str:
+def _number_sql(column: str, decimal_comma: bool) -> str:
     """Text -> DOUBLE or NULL: `65,5` (with decimal comma), `65.5`, `1 234,5` (NaN and
     infinity are read too; the view ingest_raw turns them into NULL). Never `1_000`, which
-    DuckDB's cast would read as 1000 (no spreadsheet writes it), nor, where
-    `comma_thousands_ambiguous`, `1,000` (see AMBIGUOUS_COMMA)."""
+    DuckDB's cast would read as 1000 (no spreadsheet writes it)."""
     text = f"replace({column}, ',', '.')" if decimal_comma else column
     spaced = f"regexp_replace({text}, '[\\s\\x{{00A0}}\\x{{202F}}\\x{{2009}}]', '', 'g')"
     refused = f"contains({column}, '_')"
-    if comma_thousands_ambiguous:
-        refused += f" OR regexp_full_match(trim({column}), '{AMBIGUOUS_COMMA}')"
     parsed = f"coalesce(TRY_CAST({text} AS DOUBLE), TRY_CAST({spaced} AS DOUBLE))"
     return f"CASE WHEN {refused} THEN NULL ELSE {parsed} END"
 
@@ -435,7 +437,6 @@ def ingest_errors(
     cur: duckdb.DuckDBPyConnection,
     *,
     has_value_column: bool,
-    comma_thousands_ambiguous: bool = False,
 ) -> pd.DataFrame:
     """Every failing (record, column): rid, col, value (as written), code, and the parameters
     its message needs (p1, p2). Categorical rules are decided on the distinct values, so only
@@ -524,21 +525,11 @@ def ingest_errors(
         not_ratio = "key IS NOT NULL AND aggregation <> 'ratio'"
         capped = f"{ratio} AND share_capped AND d > 0 AND n >= 0 AND n > d"
 
-        def ambiguous(text: str) -> str:
-            if not comma_thousands_ambiguous:
-                return "false"
-            return f"coalesce(regexp_full_match(trim({text}), '{AMBIGUOUS_COMMA}'), false)"
-
         big = f"'{MAX_MAGNITUDE:g}'"
         numeric_rules = []
-        for column, short, text in (
-            ("value", "v", "value_text"),
-            ("numerator", "n", "numerator_text"),
-            ("denominator", "d", "denominator_text"),
-        ):
+        for column, short in (("value", "v"), ("numerator", "n"), ("denominator", "d")):
             numeric_rules += [
-                ("not_a_number", column, f"nan_{short} AND NOT {ambiguous(text)}", "NULL", "NULL"),
-                ("ambiguous_comma", column, f"nan_{short} AND {ambiguous(text)}", "NULL", "NULL"),
+                ("not_a_number", column, f"nan_{short}", "NULL", "NULL"),
                 ("too_large", column, f"big_{short}", big, "NULL"),
             ]
         numeric_rules += [
@@ -621,6 +612,9 @@ def ingest_errors(
         )
     if not parts:
         return pd.DataFrame(columns=["rid", "col", "value", "code", "p1", "p2"])
+    # a file of millions of wrong rows is answered with its first MAX_ERRORS problems, not
+    # with gigabytes of messages
     return cur.execute(
         "SELECT * FROM (" + " UNION ALL ".join(parts) + ") ORDER BY rid, col, code"
+        f" LIMIT {MAX_ERRORS}"
     ).df()

@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 
 from .changes import KEY_JOIN, changes_sql, effective_for_sql, requirement_failures_sql
-from .connection import audit, query, transaction_on
+from .connection import audit, next_id, query, transaction_on
 from .effective import effective_observations_sql
 from .ingest_checks import sql_text
 from .submissions import create_submission
@@ -71,17 +71,17 @@ def ingest_store(
             )
             cur.execute(
                 f"""
-                INSERT INTO observation (submission_id, indicator, district_id, project_id,
+                INSERT INTO observation (id, submission_id, indicator, district_id, project_id,
                     period, year, month, breakdown, series, value, numerator, denominator, unit,
                     comment, source, supersedes, synthetic)
-                SELECT ?, o.indicator, o.district_id, o.project_id, o.period, o.year, o.month,
+                SELECT $base + o.rid, $sid, o.indicator, o.district_id, o.project_id, o.period, o.year, o.month,
                        o.breakdown, '', o.value, o.numerator, o.denominator, o.unit, o.comment,
                        NULL, e.id, o.synthetic
                 FROM ingest_obs o LEFT JOIN ({effective_for_sql(*_UPLOAD_KEYS)}) e
                      ON {KEY_JOIN}
                 ORDER BY o.rid
                 """,
-                [sid],
+                {"base": next_id(cur, "observation") - 1, "sid": sid},
             )
             audit(
                 cur,

@@ -9,7 +9,12 @@ import duckdb
 import pandas as pd
 
 from .admin import TARGET_COLUMNS
-from .connection import audit, transaction
+from .connection import audit, next_id, transaction
+from .obligations import (
+    calendar_defaults_changed,
+    calendar_defaults_frame,
+    replace_calendar_defaults,
+)
 
 # --------------------------------------------------------------------------- reference data
 
@@ -94,12 +99,14 @@ def sync_catalog(con: duckdb.DuckDBPyConnection, catalog, actor: str = "system")
         ],
         columns=TARGET_COLUMNS,
     )
+    calendar = calendar_defaults_frame(catalog)
     with con.cursor() as cur:
         changed = {
             "themes": _count_changed(cur, "theme", themes, "key"),
             "indicators": _count_changed(cur, "indicator", indicators, "key"),
             "districts": _count_changed(cur, "district", districts, "id"),
             "targets": _missing_targets(cur, targets),
+            "due dates": calendar_defaults_changed(cur, calendar),
         }
     if not any(changed.values()):
         return changed
@@ -108,6 +115,7 @@ def sync_catalog(con: duckdb.DuckDBPyConnection, catalog, actor: str = "system")
         _upsert(cur, "indicator", indicators)
         _upsert(cur, "district", districts)
         _insert_missing_targets(cur, targets)
+        replace_calendar_defaults(cur, calendar)
         audit(cur, actor, "catalog.sync", "catalog", changed)
     return changed
 
@@ -117,7 +125,10 @@ def _upsert(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> 
         return
     cur.register("incoming", frame)
     columns = ", ".join(frame.columns)
-    cur.execute(f"INSERT OR REPLACE INTO {table} ({columns}) SELECT {columns} FROM incoming")
+    # replace by delete + insert: DuckLake has no INSERT OR REPLACE (no primary keys)
+    key = frame.columns[0]
+    cur.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM incoming)")
+    cur.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming")
     cur.unregister("incoming")
 
 
@@ -159,8 +170,9 @@ def _insert_missing_targets(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame)
     cur.register("incoming_targets", frame)
     columns = ", ".join(frame.columns)
     cur.execute(
-        f"INSERT INTO target ({columns}) SELECT {columns} FROM incoming_targets i "
-        f"WHERE NOT EXISTS (SELECT 1 FROM target t WHERE {_TARGET_KEY})"
+        f"INSERT INTO target (id, {columns}) SELECT ? + row_number() OVER (), {columns}"
+        f" FROM incoming_targets i WHERE NOT EXISTS (SELECT 1 FROM target t WHERE {_TARGET_KEY})",
+        [next_id(cur, "target") - 1],
     )
     cur.unregister("incoming_targets")
     return len(frame)

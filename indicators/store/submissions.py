@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 
 from .changes import changes_sql, requirement_failures_sql, submission_keys
-from .connection import audit, query, transaction
+from .connection import audit, next_id, query, transaction
 from .plausibility import submission_flag_count
 
 
@@ -73,11 +73,13 @@ def create_submission(
     comment: str | None = None,
 ) -> int:
     """Inside a transaction: add a submission row and return its id."""
-    return cur.execute(
-        "INSERT INTO submission (organisation_id, submitted_by, file_name, sha256, row_count, status,"
-        " kind, reviewer, reviewed_at, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
-        " CASE WHEN ? = 'approved' THEN current_timestamp END, ?) RETURNING id",
+    sid = next_id(cur, "submission")
+    cur.execute(
+        "INSERT INTO submission (id, organisation_id, submitted_by, file_name, sha256, row_count,"
+        " status, kind, reviewer, reviewed_at, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+        " CASE WHEN ? = 'approved' THEN current_timestamp END, ?)",
         [
+            sid,
             organisation,
             submitted_by,
             file_name,
@@ -89,7 +91,8 @@ def create_submission(
             status,
             comment,
         ],
-    ).fetchone()[0]
+    )
+    return sid
 
 
 def append_observations(
@@ -101,8 +104,9 @@ def append_observations(
     """
     columns = ", ".join(OBSERVATION_COLUMNS)
     return cur.execute(
-        f"INSERT INTO observation (submission_id, {columns}) SELECT ?, {columns} FROM {relation_name}",
-        [submission_id],
+        f"INSERT INTO observation (id, submission_id, {columns})"
+        f" SELECT ? + row_number() OVER (), ?, {columns} FROM {relation_name}",
+        [next_id(cur, "observation") - 1, submission_id],
     ).fetchone()[0]
 
 

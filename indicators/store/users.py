@@ -12,8 +12,10 @@ from .connection import audit, query, transaction
 
 def upsert_user(con: duckdb.DuckDBPyConnection, user, *, actor: str) -> None:
     with transaction(con) as cur:
+        # replace by delete + insert: DuckLake has no INSERT OR REPLACE (no primary keys)
+        cur.execute("DELETE FROM app_user WHERE email = ?", [user.email])
         cur.execute(
-            "INSERT OR REPLACE INTO app_user (email, role, organisation_id, name, added_by)"
+            "INSERT INTO app_user (email, role, organisation_id, name, added_by)"
             " VALUES (?, ?, ?, ?, ?)",
             [user.email, user.role, user.organisation, user.name, actor],
         )
@@ -28,9 +30,7 @@ def upsert_user(con: duckdb.DuckDBPyConnection, user, *, actor: str) -> None:
 
 def remove_user(con: duckdb.DuckDBPyConnection, email: str, *, actor: str) -> bool:
     with transaction(con) as cur:
-        gone = cur.execute(
-            "DELETE FROM app_user WHERE email = ? RETURNING email", [email.lower()]
-        ).fetchall()
+        gone = cur.execute("DELETE FROM app_user WHERE email = ?", [email.lower()]).fetchone()[0]
         if gone:
             audit(cur, actor, "user.remove", f"user:{email.lower()}")
     return bool(gone)

@@ -14,6 +14,7 @@ import streamlit as st
 
 from indicators import access, store
 from indicators.ui import data
+from indicators.ui.language import t
 
 # ----------------------------------------------------------------------------- cached reads
 
@@ -52,9 +53,33 @@ def _audit(
     since: date | None,
     until: date | None,
 ) -> pd.DataFrame:
-    return store.audit_log(
+    log = store.audit_log(
         data.con(), actor=actor, actions=list(actions), entity=entity, since=since, until=until
     )
+    # the database stores the server's local time without its zone: say which zone it is
+    zone = server_time_zone()
+    log["at"] = pd.to_datetime(log["at"]).dt.tz_localize(
+        zone, ambiguous="NaT", nonexistent="shift_forward"
+    )
+    return log
+
+
+def server_time_zone() -> str:
+    """The zone DuckDB's current_timestamp was written in (its session's TimeZone)."""
+    return str(store.scalar(data.con(), "SELECT current_setting('TimeZone')") or "UTC")
+
+
+def action_label(code: str) -> str:
+    """'target.change' -> 'Target changed' in the reader's language: the whole code's own
+    text where there is one, else the thing and the verb, else the code as it is."""
+    whole = t(f"audit_view.action.{code}")
+    if whole != f"audit_view.action.{code}":
+        return whole
+    thing, _, verb = code.partition(".")
+    thing_text, verb_text = t(f"audit_view.thing.{thing}"), t(f"audit_view.verb.{verb}")
+    if thing_text.startswith("audit_view.") or verb_text.startswith("audit_view."):
+        return code
+    return f"{thing_text}: {verb_text}"
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from indicators import i18n, store
+from indicators.ui.names import Names
 
 _log = logging.getLogger(__name__)
 
@@ -32,13 +33,28 @@ def connection(path: str) -> duckdb.DuckDBPyConnection:
 
 
 def require_database() -> None:
-    """Stop the run with a plain message when the database cannot be opened read-only (a public
-    instance whose file is missing or from an older app); the details go to the server log."""
+    """Stop the run with a plain message when the database cannot be opened: a public instance
+    whose file is missing or from an older app, or a file another process holds (DuckDB lets one
+    process write a file, or any number read it, never both). The details go to the server log;
+    the next run tries again, so the site recovers once the other process is gone."""
+    lang = i18n.normalise(st.query_params.get("lang"))
     try:
         con()
     except (FileNotFoundError, store.OutdatedSchemaError) as exc:
         _log.error("%s", exc)
-        st.error(i18n.t("database_unavailable", i18n.normalise(st.query_params.get("lang"))))
+        st.error(i18n.t("database_unavailable", lang))
+        st.stop()
+    except duckdb.IOException as exc:
+        if "lock" not in str(exc).lower():
+            raise
+        _log.error(
+            "database %s is held by another process (%s): stop it, or run this instance as a"
+            " public replica on a published snapshot (INDICATORS_PUBLIC=1, README 'Public"
+            " replicas')",
+            store.db_path(),
+            exc,
+        )
+        st.error(i18n.t("capacity.database_in_use", lang))
         st.stop()
 
 
@@ -48,6 +64,21 @@ def con() -> duckdb.DuckDBPyConnection:
 
 def version() -> Version:
     return Version(str(store.db_path()), store.data_version(con()))
+
+
+def built_once(max_entries: int = 256):
+    """For what a screen draws (figures, tables as shown, card texts) that depends only on the
+    data version, the selection and the language: built by the first run that needs it, then
+    the same object for every session (st.cache_resource: no copy, nothing pickled). Callers
+    take `version` and plain, hashable arguments, and never change what they get back."""
+    return st.cache_resource(show_spinner=False, max_entries=max_entries)
+
+
+@built_once(max_entries=16)
+def names(version: Version, lang: str) -> Names:
+    """The names and formats of one language for this data version (one per process, not one
+    per run: the district names alone are a thousand at scale)."""
+    return Names(lang, indicators(version), districts(version), themes(version))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -3,11 +3,14 @@ the table of exact numbers, and the comparison with the city average."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from indicators import charts, scorecard, text
-from indicators.ui import widgets
+from indicators.ui import data, widgets
 from indicators.ui.names import Names
 
 SECTORS = "ghg_emissions_by_sector"
@@ -51,18 +54,88 @@ def per_year(
 
 def missing_residents(
     sectors: pd.DataFrame, names: Names, district: str, *, per_resident: bool
-) -> None:
+) -> str | None:
+    """The years without a resident count, when the figures are per resident."""
     if not per_resident:
-        return
+        return None
     years = sorted(set(sectors.loc[sectors["residents"].isna(), "year"]))
-    if years:
-        widgets.empty(
-            names.t(
-                "mon.empty.residents",
-                district=text.md(names.district(district)),
-                years=", ".join(str(y) for y in years),
-            )
-        )
+    if not years:
+        return None
+    return names.t(
+        "mon.empty.residents",
+        district=text.md(names.district(district)),
+        years=", ".join(str(y) for y in years),
+    )
+
+
+class EmissionsView(NamedTuple):
+    """What the emissions page draws for one district, built once per (data version, district,
+    pending, per resident, sector indicator, language); `stack` is None without figures."""
+
+    synthetic: bool
+    pending: bool
+    stack: go.Figure | None = None
+    provisional: tuple[str, ...] = ()
+    missing_residents: str | None = None
+    shown: pd.DataFrame | None = None
+    rows: pd.DataFrame | None = None
+    share: go.Figure | None = None
+
+
+@data.built_once()
+def view(
+    version: data.Version,
+    district: str,
+    pending: bool,
+    per_resident: bool,
+    indicator: str,
+    lang: str,
+) -> EmissionsView:
+    names = data.names(version, lang)
+    t = names.t
+    sectors = data.sector_emissions(version, district, pending, indicator)
+    if indicator == HSY_SHARES:  # published shares: the share is the figure
+        sectors = sectors.assign(share=sectors["value"])
+    found = EmissionsView(
+        synthetic=bool(sectors["synthetic"].any()),
+        pending=pending and bool(sectors["pending"].any()),
+    )
+    if sectors.empty:
+        return found
+    looks = styles(sectors, names, indicator)  # one look per sector, both charts
+    frame, unit = per_year(sectors, names, per_resident=per_resident, indicator=indicator)
+    waiting = provisional(sectors, names)
+    title = (
+        "mon.emissions.stack_title_per_resident" if per_resident else "mon.emissions.stack_title"
+    )
+    stack = charts.bars_by_year(
+        frame,
+        title=t(title, district=names.district(district)),
+        x_title=t("mon.col.year"),
+        y_title=charts.with_unit(t("mon.col.emissions"), unit),
+        lang=names.lang,
+        stacked=True,
+        marked_years={year: t("mon.provisional.short") for year in waiting},
+        styles=looks,
+    )
+    shown, rows = table(sectors, names, per_resident=per_resident, indicator=indicator)
+    latest = latest_whole_year(sectors)  # a provisional year's shares mislead
+    share = charts.shares(
+        shares(sectors, names, latest, indicator),
+        title=t("mon.emissions.share_title", district=names.district(district), year=latest),
+        x_title=t("mon.col.share"),
+        y_title=t("mon.col.sector"),
+        lang=names.lang,
+        styles=looks,
+    )
+    return found._replace(
+        stack=stack,
+        provisional=tuple(waiting.values()),
+        missing_residents=missing_residents(sectors, names, district, per_resident=per_resident),
+        shown=shown,
+        rows=rows,
+        share=share,
+    )
 
 
 def table(

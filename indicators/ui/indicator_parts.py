@@ -5,14 +5,100 @@ and puts the exact numbers in a table under it."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from indicators import charts, scorecard, text, trajectory
-from indicators.ui import widgets
+from indicators.ui import data, filters, widgets
 from indicators.ui.names import Names
 
 MAX_BARS = 40
+
+
+class Section(NamedTuple):
+    """A chart and the table of its exact numbers, or a line saying why there is none; built
+    once per (data version, selection, language) and drawn by `draw` on every run."""
+
+    name: str  # the downloads' file name
+    figure: go.Figure | None = None
+    shown: pd.DataFrame | None = None
+    data: pd.DataFrame | None = None
+    caption: str | None = None  # said above the chart
+    empty: str | None = None  # said instead of chart and table
+
+
+def draw(section: Section | None, key: str) -> None:
+    """The section's chart (key `<key>_chart`) and table (`<key>_table`), or its empty line."""
+    if section is None:
+        return
+    if section.empty:
+        widgets.empty(section.empty)
+        return
+    if section.caption:
+        st.caption(section.caption)
+    widgets.chart(section.figure, key=f"{key}_chart")
+    widgets.table(section.shown, name=section.name, key=f"{key}_table", data=section.data)
+
+
+@data.built_once()
+def series_section(
+    version: data.Version, key: str, chosen: tuple[str, ...], pending: bool, lang: str
+) -> Section:
+    names = data.names(version, lang)
+    series = data.district_figures(version, chosen, (key,), pending, False)
+    card = data.scorecard(version, chosen, (key,), pending)
+    return time_series(series, card, list(chosen), names, names.info(key))
+
+
+@data.built_once()
+def comparison_section(
+    version: data.Version, key: str, year: int, chosen: tuple[str, ...], pending: bool, lang: str
+) -> Section:
+    names = data.names(version, lang)
+    that_year = data.district_figures(version, None, (key,), pending, False, year)
+    targets = data.targets(version)
+    return comparison(that_year, targets, year, list(chosen), names, names.info(key))
+
+
+@st.fragment
+def comparison_of_year(
+    version: data.Version,
+    key: str,
+    years: list[int],
+    default: int,
+    chosen: tuple[str, ...],
+    pending: bool,
+    pending_said: bool,
+    lang: str,
+) -> None:
+    """All districts in one year, with the year's picker (bound to ?year=): picking a year
+    reruns only this fragment, not the rest of the screen. Pending figures of that year are
+    said here when the screen above has not said so already."""
+    names = data.names(version, lang)
+    year = filters.select(
+        names.t("mon.indicator.compare_year"), years, param="year", default=default
+    )
+    if pending and not pending_said:
+        that_year = data.district_figures(version, None, (key,), pending, False, year)
+        widgets.notes(pending=bool(that_year["pending"].any()))
+    draw(comparison_section(version, key, year, chosen, pending, lang), "indicator_comparison")
+
+
+@data.built_once()
+def parts_sections(
+    version: data.Version, key: str, focus: str, pending: bool, lang: str
+) -> tuple[Section | None, Section | None]:
+    """(the numerator and denominator behind a ratio, the breakdown) of one district; None
+    where the indicator has neither."""
+    names = data.names(version, lang)
+    info = names.info(key)
+    series = data.district_figures(version, (focus,), (key,), pending, False)
+    ratio = ratio_parts(series, focus, names, info) if info.get("aggregation") == "ratio" else None
+    split = breakdown(series, focus, names, info) if names.breakdowns(key) else None
+    return ratio, split
 
 
 def headline(series: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
@@ -86,7 +172,7 @@ def series_table(
 
 def time_series(
     series: pd.DataFrame, card: pd.DataFrame, chosen: list[str], names: Names, info: dict
-) -> None:
+) -> Section:
     """Lines per chosen district, each district's target, and the trend up to the target year."""
     t, key = names.t, info["key"]
     unit = info.get("unit") or ""
@@ -125,9 +211,8 @@ def time_series(
         trajectory_label=t("mon.indicator.trend"),
         marks={"pending": t("mon.pending.marker"), "provisional": t("mon.provisional.marker")},
     )
-    widgets.chart(fig, key="indicator_series_chart")
-    shown, data = series_table(series[series["district"].isin(chosen)], names, info)
-    widgets.table(shown, name=f"{key}-series", key="indicator_series_table", data=data)
+    shown, rows = series_table(series[series["district"].isin(chosen)], names, info)
+    return Section(f"{key}-series", fig, shown, rows)
 
 
 def comparison(
@@ -137,18 +222,17 @@ def comparison(
     chosen: list[str],
     names: Names,
     info: dict,
-) -> None:
+) -> Section:
     """All districts in `year` (the figures of that year), sorted, each district's target
     marked; the chosen districts highlighted."""
     t, key = names.t, info["key"]
     heads = headline(that_year, names.catalog)
+    name = f"{key}-{year}"
     if not heads.empty and (heads["breakdown"] != "").all():
-        widgets.empty(t("mon.empty.no_total"))
-        return
+        return Section(name, empty=t("mon.empty.no_total"))
     heads = heads[heads["breakdown"] == ""]
     if heads.empty:
-        widgets.empty(t("mon.empty.year", year=year))
-        return
+        return Section(name, empty=t("mon.empty.year", year=year))
     own = targets[(targets["indicator"] == key) & (targets["breakdown"] == "")]
     target_of = dict(zip(own["district_id"], own["value"], strict=True))
     waiting = heads["provisional"].fillna(False).astype(bool).to_numpy()
@@ -167,12 +251,12 @@ def comparison(
             "synthetic": heads["synthetic"].to_numpy(),
         }
     ).sort_values("value", ascending=False, ignore_index=True)
-    drawn = data
+    drawn, cut = data, None
     if len(data) > MAX_BARS:
         keep = set(data.index[: MAX_BARS // 2]) | set(data.index[-MAX_BARS // 2 :])
         keep |= set(data.index[data["district"].isin(chosen)])
         drawn = data.loc[sorted(keep)]
-        st.caption(t("mon.indicator.comparison_cut", shown=len(drawn), total=len(data)))
+        cut = t("mon.indicator.comparison_cut", shown=len(drawn), total=len(data))
     unit = info.get("unit") or ""
     fig = charts.comparison(
         drawn,
@@ -184,7 +268,6 @@ def comparison(
         highlight=list(drawn.loc[drawn["district"].isin(chosen), "label"]),
         provisional=list(drawn.loc[drawn["provisional"], "label"]),
     )
-    widgets.chart(fig, key="indicator_comparison_chart")
     shown = pd.DataFrame(
         {
             t("mon.col.district"): [names.district(d) for d in data["district"]],
@@ -199,19 +282,19 @@ def comparison(
         }
     )
     out = data.drop(columns=["label"]).assign(indicator=key, year=year, unit=unit)
-    widgets.table(shown, name=f"{key}-{year}", key="indicator_comparison_table", data=out)
+    return Section(name, fig, shown, out, caption=cut)
 
 
-def ratio_parts(series: pd.DataFrame, district: str, names: Names, info: dict) -> None:
+def ratio_parts(series: pd.DataFrame, district: str, names: Names, info: dict) -> Section:
     """The numerator and denominator behind each yearly figure of one district."""
     t, key = names.t, info["key"]
     part = series[(series["district"] == district) & (series["series"] == "")]
     part = part.groupby("year", as_index=False)[["numerator", "denominator", "value"]].sum(
         min_count=1
     )
+    name = f"{key}-{district}-parts"
     if part[["numerator", "denominator"]].isna().all().all():
-        widgets.empty(t("mon.empty.parts", district=text.md(names.district(district))))
-        return
+        return Section(name, empty=t("mon.empty.parts", district=text.md(names.district(district))))
     numerator, denominator = names.part(key, "numerator"), names.part(key, "denominator")
     fig = charts.ratio_parts(
         part,
@@ -221,7 +304,6 @@ def ratio_parts(series: pd.DataFrame, district: str, names: Names, info: dict) -
         x_title=t("mon.col.year"),
         lang=names.lang,
     )
-    widgets.chart(fig, key="indicator_ratio_chart")
     shown = pd.DataFrame(
         {
             t("mon.col.year"): part["year"].astype(str),
@@ -233,17 +315,17 @@ def ratio_parts(series: pd.DataFrame, district: str, names: Names, info: dict) -
         }
     )
     out = part.assign(district=district, indicator=key)
-    widgets.table(shown, name=f"{key}-{district}-parts", key="indicator_ratio_table", data=out)
+    return Section(name, fig, shown, out)
 
 
-def breakdown(series: pd.DataFrame, district: str, names: Names, info: dict) -> None:
+def breakdown(series: pd.DataFrame, district: str, names: Names, info: dict) -> Section | None:
     """The breakdown of one district's figures per year (stacked where they add up)."""
     t, key = names.t, info["key"]
     part = series[
         (series["district"] == district) & (series["series"] == "") & (series["breakdown"] != "")
     ]
     if part.empty:
-        return
+        return None
     frame = part.assign(label=[names.breakdown(key, b) for b in part["breakdown"]])
     fig = charts.bars_by_year(
         frame,
@@ -257,7 +339,6 @@ def breakdown(series: pd.DataFrame, district: str, names: Names, info: dict) -> 
         lang=names.lang,
         stacked=info.get("aggregation") == "sum",
     )
-    widgets.chart(fig, key="indicator_breakdown_chart")
     shown = pd.DataFrame(
         {
             t("mon.col.year"): part["year"].astype(str),
@@ -269,9 +350,7 @@ def breakdown(series: pd.DataFrame, district: str, names: Names, info: dict) -> 
     out = part[
         ["district", "indicator", "year", "breakdown", "value", "unit", "pending", "synthetic"]
     ]
-    widgets.table(
-        shown, name=f"{key}-{district}-breakdown", key="indicator_breakdown_table", data=out
-    )
+    return Section(f"{key}-{district}-breakdown", fig, shown, out)
 
 
 def about(names: Names, info: dict) -> None:

@@ -11,7 +11,7 @@ import streamlit as st
 
 from indicators import i18n, text
 from indicators.reporting import plausibility
-from indicators.ui import widgets
+from indicators.ui import data, widgets
 from indicators.ui.names import Names
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -33,34 +33,44 @@ def plausibility_text(lang: str) -> str:
     return plausibility.method_text(i18n.normalise(lang))
 
 
-def catalog(indicators: pd.DataFrame, themes: pd.DataFrame, names: Names) -> None:
-    """Theme by theme: each indicator's name, definition, unit, direction, how a district
-    figure is made, and its source (linked)."""
+@data.built_once(max_entries=16)
+def catalog_tables(version: data.Version, lang: str) -> list[tuple[str, str, pd.DataFrame]]:
+    """(theme key, "Theme (n)", table) theme by theme: each indicator's name, definition, unit,
+    direction, how a district figure is made, and its source (linked)."""
+    names = data.names(version, lang)
+    indicators, themes = data.indicators(version), data.themes(version)
     t = names.t
+    tables = []
     for theme in themes.sort_values("position")["key"]:
         part = indicators[indicators["theme"] == theme]
         if part.empty:
             continue
-        with st.expander(f"{text.md(names.theme(theme))} ({len(part)})"):
-            shown = pd.DataFrame(
-                {
-                    t("mon.col.indicator"): [names.indicator(k) for k in part["key"]],
-                    t("mon.col.definition"): [names.definition(k) for k in part["key"]],
-                    t("mon.col.unit"): [names.unit_name(u) for u in part["unit"]],
-                    t("mon.col.direction"): [
-                        t(f"mon.indicator.direction_{d}") for d in part["direction"]
-                    ],
-                    t("mon.col.aggregation"): [
-                        t(f"mon.aggregation.{a}") for a in part["aggregation"]
-                    ],
-                    t("mon.col.breakdown"): [
-                        ", ".join(names.breakdown(k, b) for b in names.breakdowns(k))
-                        for k in part["key"]
-                    ],
-                    t("mon.col.source"): part["source"],
-                    "URL": part["source_url"],
-                }
-            )
+        shown = pd.DataFrame(
+            {
+                t("mon.col.indicator"): [names.indicator(k) for k in part["key"]],
+                t("mon.col.definition"): [names.definition(k) for k in part["key"]],
+                t("mon.col.unit"): [names.unit_name(u) for u in part["unit"]],
+                t("mon.col.direction"): [
+                    t(f"mon.indicator.direction_{d}") for d in part["direction"]
+                ],
+                t("mon.col.aggregation"): [t(f"mon.aggregation.{a}") for a in part["aggregation"]],
+                t("mon.col.breakdown"): [
+                    ", ".join(names.breakdown(k, b) for b in names.breakdowns(k))
+                    for k in part["key"]
+                ],
+                t("mon.col.source"): part["source"],
+                "URL": part["source_url"],
+            }
+        )
+        tables.append((theme, f"{text.md(names.theme(theme))} ({len(part)})", shown))
+    return tables
+
+
+def catalog(version: data.Version, names: Names) -> None:
+    """The catalog theme by theme, each in an expander, and the whole catalog to download."""
+    t = names.t
+    for theme, title, shown in catalog_tables(version, names.lang):
+        with st.expander(title):
             st.dataframe(
                 shown,
                 hide_index=True,
@@ -72,6 +82,7 @@ def catalog(indicators: pd.DataFrame, themes: pd.DataFrame, names: Names) -> Non
                     t("mon.col.definition"): st.column_config.TextColumn(width="large"),
                 },
             )
+    indicators = data.indicators(version)
     columns = [
         "key", "theme", "name_en", "name_fi", "name_sv", "unit", "direction", "aggregation",
         "resolution", "definition_en", "definition_fi", "definition_sv", "source", "source_url",

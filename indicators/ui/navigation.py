@@ -91,6 +91,14 @@ SCREENS: list[Screen] = [
         ":material/fact_check:",
     ),
     Screen(
+        "pages/reporting_status.py",
+        "nav.reporting_status",
+        "reporting-status",
+        frozenset({OFFICIAL}),
+        "nav.reporting",
+        ":material/event_available:",
+    ),
+    Screen(
         "pages/targets.py",
         "nav.targets",
         "targets",
@@ -120,3 +128,13 @@ SCREENS: list[Screen] = [
 def screens_for(role: str) -> list[Screen]:
     """The screens a role may open (only those whose page file exists yet)."""
     return [s for s in SCREENS if role in s.roles and (ROOT / s.path).exists()]
+
+
+def refused(url_path: str, role: str) -> Screen | None:
+    """The screen at this address when the role may not open it (a developer's /targets): the
+    app then opens the default page, which must say why."""
+    first = url_path.strip("/").split("/")[-1] if url_path.strip("/") else ""
+    for screen in SCREENS:
+        if screen.url_path == first and role not in screen.roles:
+            return screen
+    return None

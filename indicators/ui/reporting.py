@@ -166,6 +166,7 @@ def report_config() -> dict:
         "column": t("upload.col_column"),
         "value": st.column_config.TextColumn(t("upload.col_value")),
         "reason": st.column_config.TextColumn(t("upload.col_reason"), width="large"),
+        "severity": t("upload_ui.col_severity"),
     }
 
 
@@ -210,3 +211,53 @@ def review_rows_config() -> dict:
         "change": st.column_config.NumberColumn(t("review.col_change")),
         "comment": st.column_config.TextColumn(t("review.col_comment")),
     }
+
+
+def report_view(report: ingest.Report) -> pd.DataFrame:
+    """The validation report as the page shows it: the severity in the reader's language (the
+    downloaded CSV keeps the codes error / warning, for machines)."""
+    table = report.table()
+    return table.assign(severity=table["severity"].map(lambda s: t(f"upload_ui.severity_{s}")))
+
+
+REQUIREMENT_COLUMNS = (
+    "project",
+    "district",
+    "indicator",
+    "period",
+    "breakdown",
+    "value",
+    "unit",
+    "comparator",
+    "required",
+)
+
+
+def requirement_config() -> dict:
+    """Headers of the tables of rows that miss a project requirement."""
+    return {c: t(f"upload_ui.requirement_{c}") for c in REQUIREMENT_COLUMNS}
+
+
+def file_uploader(key: str) -> object:
+    """st.file_uploader with its instructions in the reader's language. Streamlit draws
+    "Drag and drop file here", "50MB per file" and its button in English and has no setting
+    for them, so the page says the same in a caption and the English is hidden (CSS keyed
+    to this one widget); the button's text is replaced the same way."""
+    limit = st.get_option("server.maxUploadSize")
+    button = t("upload_ui.browse").replace("\\", "").replace('"', "")
+    st.html(
+        f"""<style>
+        .st-key-{key} [data-testid="stFileUploaderDropzoneInstructions"] {{ display: none; }}
+        .st-key-{key} [data-testid="stFileUploaderDropzone"] button {{ font-size: 0; }}
+        .st-key-{key} [data-testid="stFileUploaderDropzone"] button::after {{
+            content: "{button}"; font-size: 0.875rem; }}
+        </style>"""
+    )
+    uploaded = st.file_uploader(
+        t("upload.file_label"),
+        type=["csv", "txt", "xlsx"],
+        key=key,
+        help=t("upload.file_help"),
+    )
+    st.caption(t("upload_ui.limits", limit=limit))
+    return uploaded

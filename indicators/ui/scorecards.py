@@ -3,14 +3,17 @@ and the table of all districts with their status counts."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import pandas as pd
 import streamlit as st
 
 from indicators import i18n, progress, scorecard, text
-from indicators.ui import filters, language, widgets
+from indicators.ui import data, filters, language, widgets
 from indicators.ui.names import Names
 
 PAGE_SIZE = 50
+BY_NAME = "name"  # the comparison's order by district name (else by status on an indicator)
 # pixel widths of the all-districts table's first two columns (the name, every status): they
 # fit a 390 px phone side by side, so no status is scrolled out of sight
 PHONE_COLUMNS = (160, 150)
@@ -102,32 +105,107 @@ def indicator_card(
         )
 
 
-def district_scorecard(
+# a card as built once: its scorecard row, its sparkline, its provisional line (or None)
+CardData = tuple[dict, list[float], str | None]
+
+
+def theme_sections(
     card: pd.DataFrame,
     series: pd.DataFrame,
     indicators: pd.DataFrame,
     themes: pd.DataFrame,
     names: Names,
-    district: str,
-) -> None:
-    """Theme by theme, a card per indicator with data, in the catalog's order."""
+) -> list[tuple[str, str, list[CardData]]]:
+    """(theme name, status summary, cards) theme by theme, a card per indicator with data, in
+    the catalog's order."""
     lines = sparklines(series, indicators)
     provisional = provisional_years(series, names)
     order = {k: n for n, k in enumerate(indicators["key"])}
     theme_of = dict(zip(indicators["key"], indicators["theme"], strict=True))
     rows = sorted(card.to_dict("records"), key=lambda r: order.get(r["indicator"], 0))
+    sections = []
     for theme in themes.sort_values("position")["key"]:
         in_theme = [r for r in rows if theme_of.get(r["indicator"]) == theme]
         if not in_theme:
             continue
         counts = scorecard.counts(r["status"] for r in in_theme)
-        st.subheader(text.md(names.theme(theme)))
-        st.caption(widgets.status_summary(counts, names))
+        cards = [
+            (r, lines.get(r["indicator"], []), provisional.get(r["indicator"])) for r in in_theme
+        ]
+        sections.append((names.theme(theme), widgets.status_summary(counts, names), cards))
+    return sections
+
+
+def district_scorecard(
+    sections: list[tuple[str, str, list[CardData]]], names: Names, district: str
+) -> None:
+    """Theme by theme, three cards a row."""
+    for theme, summary, cards in sections:
+        st.subheader(text.md(theme))
+        st.caption(summary)
         columns = st.columns(3)
-        for n, row in enumerate(in_theme):
+        for n, (row, line, provisional) in enumerate(cards):
             with columns[n % 3]:
-                key = row["indicator"]
-                indicator_card(row, lines.get(key, []), names, district, provisional.get(key))
+                indicator_card(row, line, names, district, provisional)
+
+
+class DistrictView(NamedTuple):
+    """Everything the overview draws for one district, built once per (data version, district,
+    pending, language)."""
+
+    summary: str
+    synthetic: bool
+    pending: bool
+    sections: list[tuple[str, str, list[CardData]]]
+    shown: pd.DataFrame
+    rows: pd.DataFrame
+
+
+@data.built_once()
+def district_view(version: data.Version, district: str, pending: bool, lang: str):
+    """The district's scorecard ready to draw, or None when it has no figures."""
+    names = data.names(version, lang)
+    card = data.scorecard(version, (district,), None, pending)
+    if card.empty:
+        return None
+    series = data.district_figures(version, (district,), None, pending, False)
+    indicators, themes = data.indicators(version), data.themes(version)
+    shown, rows = scorecard_table(card, names)
+    return DistrictView(
+        summary=widgets.status_summary(scorecard.counts(card["status"]), names),
+        synthetic=bool(card["synthetic"].any()),
+        pending=pending and bool(card["pending"].any()),
+        sections=theme_sections(card, series, indicators, themes, names),
+        shown=shown,
+        rows=rows,
+        years=sorted({int(y) for y in series["year"]}),
+    )
+
+
+class DistrictsView(NamedTuple):
+    """The overview of a page of districts, built once per (data version, page, language)."""
+
+    summary: str
+    synthetic: bool
+    shown: pd.DataFrame
+    rows: pd.DataFrame
+    config: dict
+
+
+@data.built_once()
+def districts_view(version: data.Version, ids: tuple[str, ...], pending: bool, lang: str):
+    names = data.names(version, lang)
+    districts = data.districts(version).set_index("id", drop=False).loc[list(ids)]
+    card = data.scorecard(version, ids, None, pending)
+    counts = scorecard.counts(card["status"])
+    shown, rows, config = districts_table(districts, card, names)
+    return DistrictsView(
+        summary=widgets.status_summary(counts, names, districts=len(districts)),
+        synthetic=bool(districts["synthetic"].any()),
+        shown=shown,
+        rows=rows,
+        config=config,
+    )
 
 
 def scorecard_table(card: pd.DataFrame, names: Names) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -277,3 +355,46 @@ def status_matrix(
         ["district", "indicator", "status", "period", "value", "unit", "target", "comparator"]
     ].assign(status_text=lambda f: [names.row_status(r) for r in f.to_dict("records")])
     return pd.DataFrame(shown), data.reset_index(drop=True), config
+
+
+@data.built_once()
+def compare_order(
+    version: data.Version, ids: tuple[str, ...], sort: str, pending: bool, lang: str
+) -> tuple[str, ...]:
+    """The districts to compare in order: by name in this language, or by status on the
+    indicator `sort`, best first, districts without it last."""
+    names = data.names(version, lang)
+    if sort == BY_NAME:
+        return tuple(sorted(ids, key=names.district))
+    ranked = data.scorecard(version, None, (sort,), pending)
+    order = {status: n for n, status in enumerate(progress.STATUS_ORDER)}
+    ranked = ranked.assign(rank=ranked["status"].map(order)).sort_values(
+        ["rank", "score"], ascending=[True, False]
+    )
+    known = set(ids)
+    first = [d for d in ranked["district"] if d in known]
+    ranked_ids = set(first)
+    return tuple(first + [d for d in ids if d not in ranked_ids])
+
+
+class CompareView(NamedTuple):
+    shown: pd.DataFrame
+    rows: pd.DataFrame
+    config: dict
+    synthetic: bool
+    pending: bool
+
+
+@data.built_once()
+def compare_view(
+    version: data.Version, page: tuple[str, ...], keys: tuple[str, ...], pending: bool, lang: str
+) -> CompareView:
+    """The status matrix of a page of districts on a theme's indicators."""
+    names = data.names(version, lang)
+    card = data.scorecard(version, page, keys, pending)
+    with_data = set(card["indicator"])
+    columns = [k for k in keys if k in with_data]
+    shown, rows, config = status_matrix(list(page), columns, card, names)
+    return CompareView(
+        shown, rows, config, bool(card["synthetic"].any()), pending and bool(card["pending"].any())
+    )

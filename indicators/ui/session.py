@@ -9,6 +9,7 @@ the public and there is no log-in button.
 from __future__ import annotations
 
 import os
+from functools import cache
 
 import streamlit as st
 
@@ -17,9 +18,24 @@ from indicators.ui import data
 from indicators.ui.language import t
 
 
+@cache
+def _secrets_files() -> tuple[str, ...]:
+    return tuple(st.get_option("secrets.files"))
+
+
+def _secrets_exist() -> bool:
+    """Are there secrets to read? Asked before st.secrets, because without any secrets file
+    st.secrets looks for the files again under one process-wide lock and raises, on every
+    access: under load every session queued there (16 % of the server's time, bench/load.py
+    --profile). Secrets already read, or given by a test, answer at once."""
+    if getattr(st.secrets, "_secrets", None) is not None:
+        return True
+    return any(os.path.exists(path) for path in _secrets_files())
+
+
 def login_configured() -> bool:
     """True when log-in is possible here: an [auth] section and not a public instance."""
-    if store.public_mode():
+    if store.public_mode() or not _secrets_exist():
         return False
     try:
         return "auth" in st.secrets
@@ -35,7 +51,7 @@ def actor() -> access.Actor:
     """The current user as an access.Actor (public when nobody is logged in)."""
     if not logged_in():
         return access.PUBLIC
-    return access.actor_for(data.con(), st.user.get("email"))
+    return access.actor_for_claims(data.con(), st.user)
 
 
 def require(action: str) -> access.Actor:
@@ -47,6 +63,19 @@ def require(action: str) -> access.Actor:
         st.error(t("admin.session.not_permitted"))
         st.stop()
     return current
+
+
+def explain_refused_address(current: access.Actor) -> None:
+    """Someone who opens the address of a page their role may not see (a developer's /targets)
+    gets the overview instead (st.navigation only has their pages): say why, once."""
+    from urllib.parse import urlparse
+
+    from indicators.ui import navigation
+
+    url = st.context.url or ""
+    screen = navigation.refused(urlparse(url).path, current.role)
+    if screen is not None:
+        st.warning(t("nav_ui.refused", page=t(screen.title_key)), icon=":material/block:")
 
 
 def access_contact() -> str:
@@ -80,7 +109,17 @@ def sidebar(current: access.Actor) -> None:
     name = st.user.get("name")
     shown = f"{name} ({current.email})" if name and name != current.email else current.email
     shown = text.md(shown)  # the provider's name claim is anyone's text: never markdown
-    if current.unknown_login:
+    if current.unverified_email:
+        who.caption(t("admin.session.logged_in_as", who=shown))
+        who.warning(
+            t(
+                "signin.unverified",
+                email=text.md(current.email or ""),
+                contact=text.md(access_contact()),
+            ),
+            icon=":material/lock:",
+        )
+    elif current.unknown_login:
         who.caption(t("admin.session.logged_in_as", who=shown))
         who.warning(
             t(

@@ -30,8 +30,11 @@ def download(frame: pd.DataFrame, name: str, *, key: str) -> None:
     lang = language.current()
     sep, decimal = (";", ",") if lang in ("fi", "sv") else (",", ".")
     file = _slug(name)
-    data = frame.copy()
-    csv, xlsx = exports.CsvExport(sep=sep, decimal=decimal), exports.XlsxExport(sheet_name=file)
+    # no copy: the frame is often a cached one shared by every session (data.built_once), and
+    # nothing changes it; a copy per session and run would only cost memory
+    data = frame
+    csv = exports.CsvExport(sep=sep, decimal=decimal, lang=lang)
+    xlsx = exports.XlsxExport(sheet_name=file)
     row = st.container(horizontal=True, gap="small")
     row.download_button(
         language.t("mon.download.csv"),
@@ -120,9 +123,9 @@ def status_summary(counts: Mapping[str, int], names, districts: int | None = Non
     total = sum(counts.values())
     parts = [f"{names.status(s)} **{n}**" for s, n in counts.items() if n]
     head = (
-        language.t("mon.summary.count", count=total)
+        names.t("mon.summary.count", count=total)
         if districts is None
-        else language.t("mon.summary.count_all", count=total, districts=districts)
+        else names.t("mon.summary.count_all", count=total, districts=districts)
     )
     return f"{head}: " + " · ".join(parts) if parts else head
 

@@ -11,6 +11,8 @@ from indicators import access, editing, store
 from indicators.models import User
 from indicators.reporting import ingest
 
+pytestmark = pytest.mark.both_backends  # the store, ingest, review, access and CLI on both backends
+
 OFFICIAL = "official@demo.city"
 DEVELOPER_A = "developer-a@demo.dev"  # aalto-rakennus
 DEVELOPER_B = "developer-b@demo.dev"  # bjork-bygg
@@ -29,6 +31,10 @@ EXPECTED = {
     "read_audit": {"official"},
     "export_all": {"official"},
     "publish": {"official"},
+    "read_obligations": {"developer", "official"},
+    "read_all_obligations": {"official"},
+    "manage_calendar": {"official"},
+    "remind": {"official"},
 }
 ROLES = ["public", "developer", "official"]
 

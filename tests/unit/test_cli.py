@@ -9,6 +9,8 @@ import pytest
 
 from indicators.cli import main
 
+pytestmark = pytest.mark.both_backends  # the store, ingest, review, access and CLI on both backends
+
 
 def run(capsys, *argv):
     code = main(list(argv))

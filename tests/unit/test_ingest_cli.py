@@ -14,6 +14,8 @@ from indicators import store
 from indicators.cli import main
 from tests.unit.ingest_helpers import DEVELOPER, FOREIGN, OFFICIAL, OTHER_DEVELOPER, OWN, csv
 
+pytestmark = pytest.mark.both_backends  # the store, ingest, review, access and CLI on both backends
+
 GOOD = csv(
     f"{OWN},excavated_material_reused,2024,,65.5,655,1000,%,",
     f"{OWN},secondary_materials_infrastructure,2024-03,,25,,,t,",  # as plausible as its history

@@ -18,6 +18,8 @@ from indicators import access, store
 from indicators.reporting import ingest
 from tests.unit.ingest_helpers import DEVELOPER, OFFICIAL, OWN, OWN_2, TODAY, csv
 
+pytestmark = pytest.mark.both_backends  # the store, ingest, review, access and CLI on both backends
+
 ROOT = Path(__file__).resolve().parents[2]
 
 FILE_A = csv(

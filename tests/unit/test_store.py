@@ -6,6 +6,8 @@ import pytest
 
 from indicators import store
 
+pytestmark = pytest.mark.both_backends  # the store, ingest, review, access and CLI on both backends
+
 
 def test_new_database_gets_every_migration(tmp_path):
     con = store.connect(tmp_path / "new.duckdb")

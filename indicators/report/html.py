@@ -1,0 +1,157 @@
+"""The report as one self-contained HTML document: the template (templates/report.html) filled
+with the report's words, the stylesheet inline, every chart an inline SVG. Nothing is loaded
+from anywhere: no script, font, image or stylesheet outside the file.
+
+The template escapes every value (Jinja2 autoescape); only the chart SVGs, drawn by plotly
+from the app's own figures, and the methodology (the repository's docs/methodology*.md,
+rendered with raw HTML switched off) go in as markup.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import re
+from functools import cache
+from pathlib import Path
+
+import jinja2
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from indicators import i18n
+
+from . import content, svg
+from . import facts as f
+
+_log = logging.getLogger(__name__)
+HERE = Path(__file__).resolve().parent
+DOCS = HERE.parents[1] / "docs"
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.tests["url"] = is_url
+    return environment
+
+
+@cache
+def methodology(lang: str) -> str:
+    """docs/methodology(.fi|.sv).md as HTML, its headings one level down (the appendix is the
+    level-two heading above them); raw HTML in the file is shown as text, never run."""
+    lang = i18n.normalise(lang)
+    path = DOCS / ("methodology.md" if lang == "en" else f"methodology.{lang}.md")
+    if not path.exists():
+        path = DOCS / "methodology.md"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    rendered = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
+    return re.sub(
+        r"<(/?)h([1-5])>", lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + 1)}>", rendered
+    )
+
+
+def css(facts: f.Facts, *, for_print: bool) -> str:
+    """The stylesheet, with the page header that marks a report holding pending figures (every
+    printed page says so) and the page number word in the reader's language."""
+    sheet = (HERE / "templates" / "report.css").read_text(encoding="utf-8")
+    if not for_print:
+        return sheet
+    t = facts.names.t
+    header = t("report.pending_header") if facts.include_pending else ""
+    running = f"{facts.names.district(facts.district)} · {t('report.title', year=facts.year)}"
+    return (
+        sheet
+        + "\n@page { @top-left { content: "
+        + _css_string(running)
+        + "; } @top-right { content: "
+        + _css_string(header)
+        + "; } @bottom-right { content: "
+        + _css_string(t("report.page") + " ")
+        + " counter(page) ' / ' counter(pages); } }\n"
+        + "@page :first { @top-left { content: none; } }\n"
+    )
+
+
+def _css_string(text: str) -> str:
+    """A CSS string literal: quotes, backslashes and line breaks escaped (names come from data)."""
+    escaped = "".join(
+        ch if ch.isalnum() or ch in " .,:;·()–-_/%" else f"\\{ord(ch):x} " for ch in text
+    )
+    return f'"{escaped}"'
+
+
+def render(facts: f.Facts, *, for_print: bool = False, svgs: dict[str, str] | None = None) -> str:
+    """The report's HTML. `svgs` (chart key -> SVG) draws the charts; without them (no browser
+    on this machine) each chart is plotly's own interactive HTML with plotly.js inline once."""
+    t = facts.names.t
+    sections = content.themes(facts)
+    emissions = content.emissions(facts)
+    charts = [i["chart"] for s in sections for i in s["indicators"] if i["chart"]]
+    charts += emissions["charts"]
+    if svgs is None:
+        svgs = _drawn(charts, required=for_print)
+    inline = _image if for_print else Markup
+    drawn = {
+        c.key: inline(svgs[c.key]) if c.key in svgs else _interactive(c, n)
+        for n, c in enumerate(charts)
+    }
+    page = {
+        "lang": facts.lang,
+        "t": t,
+        "css": Markup(css(facts, for_print=for_print)),
+        "pending": facts.include_pending,
+        "pending_line": t("report.pending_header"),
+        "cover": content.cover(facts),
+        "summary": content.summary(facts),
+        "themes": sections,
+        "emissions": emissions,
+        "compliance": content.compliance(facts),
+        "drawn": drawn,
+        "no_svg": not svgs and bool(charts),
+        "methodology": Markup(methodology(facts.lang)),
+    }
+    page["sources"] = list(enumerate(facts.sources.texts, start=1))  # after every citation
+    return _environment().get_template("report.html").render(**page)
+
+
+def _drawn(charts: list, *, required: bool) -> dict[str, str]:
+    """The charts as SVG; for the HTML, where the browser is missing or fails, none (the
+    interactive charts stand in); for the PDF the failure is the answer."""
+    if not svg.available() and not required:
+        return {}
+    try:
+        return svg.render(charts)
+    except Exception:
+        if required:
+            raise
+        _log.exception("charts could not be drawn as SVG; the HTML gets interactive ones")
+        return {}
+
+
+def _image(document: str) -> Markup:
+    """An SVG as an image for the PDF: WeasyPrint draws it as vector graphics with its text as
+    text either way, but inline its hundreds of elements would each go through the page's CSS
+    cascade (a fifth of the PDF's time). The name for screen readers is the SVG's own title."""
+    title = re.search(r"<title>(.*?)</title>", document, re.S)
+    alt = Markup(title.group(1)) if title else ""  # already escaped inside the SVG
+    data = base64.b64encode(document.encode("utf-8")).decode("ascii")
+    return Markup('<img class="chart" alt="{}" src="data:image/svg+xml;base64,{}">').format(
+        alt, data
+    )
+
+
+def _interactive(chart, n: int) -> Markup:
+    """plotly's own HTML for a chart (plotly.js inline with the first one): a self-contained
+    fallback where no browser can draw SVG."""
+    return Markup(chart.figure.to_html(full_html=False, include_plotlyjs=n == 0, div_id=chart.key))
+
+
+def is_url(text: str) -> bool:
+    return bool(re.match(r"^https?://\S+$", text))

@@ -1,0 +1,49 @@
+"""The report as a tagged PDF: WeasyPrint lays out the report's HTML for A4 (print styles),
+embeds the subset of each font it uses and keeps the text as text. PDF/UA-1 makes it a tagged
+PDF (headings, lists and tables in the structure tree, the document's language set), so a
+screen reader can move from heading to heading.
+
+WeasyPrint needs Pango from the system (Debian: libpango-1.0-0, libpangoft2-1.0-0). Without
+it, or without Chromium for the charts, `unavailable()` says why and the app offers the HTML.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from . import facts as f
+from . import html, svg
+
+REASONS = {
+    "renderer": "the PDF renderer (WeasyPrint with Pango) is not installed on this machine",
+    "browser": "the charts need Chromium, which is not installed on this machine",
+}
+
+
+@cache
+def missing() -> str | None:
+    """What this machine lacks for a PDF: 'renderer' (WeasyPrint or Pango), 'browser'
+    (Chromium, for the charts), or None when it has everything."""
+    try:
+        import weasyprint  # noqa: F401 - loads Pango through cffi; fails without it
+    except (ImportError, OSError):
+        return "renderer"
+    return None if svg.available() else "browser"
+
+
+def unavailable() -> str | None:
+    """Why no PDF can be made on this machine, in words (None: it can)."""
+    what = missing()
+    return REASONS[what] if what else None
+
+
+def render(facts: f.Facts) -> bytes:
+    reason = unavailable()
+    if reason:
+        raise RuntimeError(reason)
+    import weasyprint
+
+    document = html.render(facts, for_print=True)
+    return weasyprint.HTML(string=document, base_url=str(html.HERE)).write_pdf(
+        pdf_variant="pdf/ua-1", uncompressed_pdf=False
+    )
