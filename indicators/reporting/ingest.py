@@ -278,6 +278,8 @@ def _run_checks(
         except FileProblem as problem:
             return _finish(report, started, [_file_error(problem, lang)])
         report.encoding, report.delimiter = source.encoding, source.delimiter
+        if source.problems:
+            return _finish(report, started, [_file_error(p, lang) for p in source.problems])
         positions, header_errors, report.warnings = _header(source, lang)
         if header_errors:
             return _finish(report, started, header_errors)
