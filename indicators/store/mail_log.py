@@ -18,9 +18,10 @@ def set_user_language(
     """The language a person's mail is written in (None: the app's default). False: no such user."""
     email = email.strip().lower()
     with transaction(con) as cur:
+        # the count of rows updated, not RETURNING: DuckLake has no RETURNING
         found = cur.execute(
-            "UPDATE app_user SET language = ? WHERE email = ? RETURNING email", [language, email]
-        ).fetchall()
+            "UPDATE app_user SET language = ? WHERE email = ?", [language, email]
+        ).fetchone()[0]
         if found:
             audit(cur, actor, "user.language", f"user:{email}", {"language": language})
     return bool(found)
