@@ -159,6 +159,7 @@ class DistrictView(NamedTuple):
     sections: list[tuple[str, str, list[CardData]]]
     shown: pd.DataFrame
     rows: pd.DataFrame
+    years: list[int]  # the years with figures (the yearly report's choice)
 
 
 @data.built_once()
