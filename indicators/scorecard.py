@@ -322,6 +322,13 @@ def district_scorecard(
     return from_endpoints(endpoints, store.indicators(con), store.targets(con, district=district))
 
 
+def context_count(card: pd.DataFrame) -> int:
+    """How many rows of a scorecard are context figures (facts without a status)."""
+    if "context" not in card:
+        return 0
+    return int(card["context"].astype("boolean").fillna(False).sum())
+
+
 def counts(statuses: Iterable[str | None]) -> dict[str, int]:
     """How many of each status, in progress.STATUS_ORDER (statuses that do not occur: 0);
     context indicators (no status) are not counted."""

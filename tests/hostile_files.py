@@ -227,7 +227,9 @@ def xlsx_non_numeric_cell() -> bytes:
 
 def xlsx_text_thousands() -> bytes:
     """'1,000' typed as text: one thousand in English, one in Finnish."""
-    return _workbook([HEADER, [OWN, "excavated_material_reused", 2024, None, "1,000"]])
+    return _workbook(
+        [HEADER, [OWN, "secondary_materials_infrastructure", "2024-03", None, "1,000"]]
+    )
 
 
 # --------------------------------------------------------------------------- odd CSV

@@ -278,8 +278,6 @@ def _run_checks(
         except FileProblem as problem:
             return _finish(report, started, [_file_error(problem, lang)])
         report.encoding, report.delimiter = source.encoding, source.delimiter
-        if source.problems:
-            return _finish(report, started, [_file_error(p, lang) for p in source.problems])
         positions, header_errors, report.warnings = _header(source, lang)
         if header_errors:
             return _finish(report, started, header_errors)
@@ -300,10 +298,7 @@ def _run_checks(
         _say(progress, 0.3, "progress.checking", lang, rows=report.rows)
         store.ingest_prepare(cur, today=today)
         _permissions(cur, con, actor, source, lines, lang)
-        rules = dict(
-            has_value_column="value" in positions,
-            comma_thousands_ambiguous=source.kind == "xlsx",
-        )
+        rules = dict(has_value_column="value" in positions)
         found = store.ingest_errors(cur, **rules)
         if typed and not found.empty:
             # the report quotes each cell as written: read the numbers again as text
@@ -526,7 +521,6 @@ def _stage(
         n_columns=len(source.header),
         skip_lines=source.skip_lines,
         decimal_comma=source.decimal_comma,
-        comma_thousands_ambiguous=source.kind == "xlsx",
     )
     if typed and source.kind == "csv" and not _digit_underscore_digit(source.data):
         try:

@@ -71,8 +71,6 @@ class Source:
     # xlsx: the worksheet row of each data record (the CSV written from it has no meaning to the user)
     explicit_lines: np.ndarray | None = None
     warnings: list[RowError] = field(default_factory=list)
-    # cells a person must fix before anything else is checked (xlsx: '1,000' typed as text)
-    problems: list[FileProblem] = field(default_factory=list)
 
 
 def normalise_name(name: str) -> str:
@@ -233,7 +231,7 @@ def prepare_csv(data: bytes, workdir: Path, *, original: Path | None = None) -> 
 
 def prepare_xlsx(data: bytes, workdir: Path) -> Source:
     """The first worksheet as CSV; each record remembers its worksheet row (= the line shown)."""
-    csv_text, header, header_line, lines, problems = xlsx.first_sheet_as_csv(data)
+    csv_text, header, header_line, lines = xlsx.first_sheet_as_csv(data)
     text = csv_text.encode("utf-8")
     path = workdir / "upload.csv"
     path.write_bytes(text)
@@ -249,7 +247,6 @@ def prepare_xlsx(data: bytes, workdir: Path) -> Source:
         skip_lines=0,
         kind="xlsx",
         explicit_lines=np.asarray(lines, dtype=np.int64),
-        problems=problems,
     )
 
 

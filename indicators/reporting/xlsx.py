@@ -37,9 +37,6 @@ MAX_PART_BYTES = 8 << 20
 MAX_PARTS = 10_000
 STREAMED_PARTS = re.compile(r"^xl/(worksheets/[^/]+\.xml|sharedStrings\.xml)$", re.IGNORECASE)
 XML_PARTS = re.compile(r"\.(xml|rels|vml)$", re.IGNORECASE)
-NUMBER_COLUMNS = ("value", "numerator", "denominator")
-# '1,000' or '1.000' written as text: a thousand in one language, one in another
-AMBIGUOUS_NUMBER = re.compile(r"^\s*[+-]?[1-9]\d{0,2}[.,]\d{3}\s*$")
 
 
 def check_archive(data: bytes) -> None:
@@ -71,12 +68,9 @@ def _megabytes(size: int) -> str:
     return f"{size / (1 << 20):,.0f} MB" if size >= 1 << 20 else f"{size / (1 << 20):.1f} MB"
 
 
-def first_sheet_as_csv(data: bytes) -> tuple[str, list[str], int, list[int], list[FileProblem]]:
-    """(CSV text, header cells, header row, worksheet row of each record, cell problems).
-
-    Cell problems are the cells a person must fix (a number typed as ambiguous text); the file
-    as a whole being unreadable raises FileProblem.
-    """
+def first_sheet_as_csv(data: bytes) -> tuple[str, list[str], int, list[int]]:
+    """(CSV text, header cells, header row, worksheet row of each record). Text cells stay as
+    written: a '1,000' typed as text is judged by the number checks (ambiguous there)."""
     check_archive(data)
     import openpyxl  # loaded on the first workbook: most uploads are CSV
 
@@ -115,7 +109,7 @@ def first_sheet_as_csv(data: bytes) -> tuple[str, list[str], int, list[int], lis
         book.close()
     if reader.header is None:
         raise FileProblem("empty")
-    return reader.buffer.getvalue(), reader.header, reader.header_row, reader.lines, reader.problems
+    return reader.buffer.getvalue(), reader.header, reader.header_row, reader.lines
 
 
 def _entities(exc: BaseException | None) -> bool:
@@ -190,9 +184,7 @@ class _SheetReader:
         self.writer = csv.writer(self.buffer, delimiter=",", lineterminator="\n")
         self.header: list[str] | None = None
         self.header_row = 1
-        self.number_columns: set[int] = set()
         self.lines: list[int] = []
-        self.problems: list[FileProblem] = []
         self.row = 0  # the worksheet row being read (the line the user sees)
         self.records = 0
         self.cells: dict[int, str] = {}
@@ -269,16 +261,16 @@ class _SheetReader:
     def _cell(self) -> str:
         kind, raw = self.cell_type, self.value
         if kind == "inlineStr":
-            return self._text_cell("".join(self.inline))
+            return "".join(self.inline)
         if raw is None:
             return ""
         if kind == "s":
             try:
-                return self._text_cell(self.strings[int(raw)])
+                return self.strings[int(raw)]
             except (IndexError, ValueError):
                 raise self._cell_problem("files.xlsx_bad_string", raw) from None
         if kind in ("str", "e"):  # a formula's text result, an error such as #DIV/0!
-            return self._text_cell(raw)
+            return raw
         if kind == "b":
             return cell_text(raw.strip() in ("1", "true"))
         if kind == "d":
@@ -304,19 +296,6 @@ class _SheetReader:
                 return cell_text(number)
         return cell_text(number)
 
-    def _text_cell(self, text: str) -> str:
-        """Text as written; a number column's '1,000' is refused rather than guessed at."""
-        if self.column in self.number_columns and AMBIGUOUS_NUMBER.match(text):
-            self.problems.append(
-                FileProblem(
-                    "files.xlsx_ambiguous_number",
-                    line=self.row,
-                    column=self.header[self.column - 1].strip(),
-                    value=text,
-                )
-            )
-        return text
-
     def _cell_problem(self, code: str, raw: str) -> FileProblem:
         if self.header is not None and self.column <= len(self.header):
             column = self.header[self.column - 1].strip()
@@ -334,11 +313,6 @@ class _SheetReader:
             while self.header and not self.header[-1].strip():
                 self.header.pop()
             self.header_row = self.row
-            self.number_columns = {
-                i
-                for i, name in enumerate(self.header, start=1)
-                if re.sub(r"\s+", "_", name.strip().lower()) in NUMBER_COLUMNS
-            }
             self.writer.writerow(self.header)
             return
         self.records += 1

@@ -17,8 +17,6 @@ import pandas as pd
 # uses (the published figures stay below 10^8): a larger number is a typo or an attack, and
 # sums of such numbers overflow to infinity. Applies where the catalog gives no maximum.
 MAX_MAGNITUDE = 1e12
-# `1,000` in a workbook's text cell: a thousands separator (1000) or a decimal comma (1.0)?
-AMBIGUOUS_COMMA = "[+-]?[1-9][0-9]{0,2},[0-9]{3}"
 
 INGEST_COLUMNS = (
     "project",
@@ -53,7 +51,6 @@ def ingest_stage(
     decimal_comma: bool = False,
     capture_rejects: bool = False,
     typed: bool = False,
-    comma_thousands_ambiguous: bool = False,
 ) -> int:
     """Read a CSV into a temp table, every column as text; return its record count.
 
@@ -65,8 +62,7 @@ def ingest_stage(
     The view `ingest_raw` shows the records with `rid`, the record's number in the file (1 = the
     first record after the header; the table keeps the file's order), leaving out records of only
     empty cells (Excel's trailing `;;;`) and blank template rows (no value, numerator or
-    denominator: "not reported yet", counted by ingest_rows). With `comma_thousands_ambiguous`
-    (text cells of a workbook) a number such as `1,000` is not read: it may mean 1000 or 1.0.
+    denominator: "not reported yet", counted by ingest_rows).
     Without `capture_rejects` a malformed record raises
     duckdb.Error; with it, malformed records go to the temp table `ingest_rejects` and the rest
     is read.
@@ -114,8 +110,7 @@ def ingest_stage(
         )
     else:
         numbers = ", ".join(
-            f"{_number_sql(name, decimal_comma, comma_thousands_ambiguous)} AS {short}"
-            for name, short in numeric.items()
+            f"{_number_sql(name, decimal_comma)} AS {short}" for name, short in numeric.items()
         )
         source = (
             f"SELECT *, {numbers} FROM"
@@ -162,16 +157,13 @@ def ingest_rejects(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-def _number_sql(column: str, decimal_comma: bool, comma_thousands_ambiguous: bool = False) -> str:
+def _number_sql(column: str, decimal_comma: bool) -> str:
     """Text -> DOUBLE or NULL: `65,5` (with decimal comma), `65.5`, `1 234,5` (NaN and
     infinity are read too; the view ingest_raw turns them into NULL). Never `1_000`, which
-    DuckDB's cast would read as 1000 (no spreadsheet writes it), nor, where
-    `comma_thousands_ambiguous`, `1,000` (see AMBIGUOUS_COMMA)."""
+    DuckDB's cast would read as 1000 (no spreadsheet writes it)."""
     text = f"replace({column}, ',', '.')" if decimal_comma else column
     spaced = f"regexp_replace({text}, '[\\s\\x{{00A0}}\\x{{202F}}\\x{{2009}}]', '', 'g')"
     refused = f"contains({column}, '_')"
-    if comma_thousands_ambiguous:
-        refused += f" OR regexp_full_match(trim({column}), '{AMBIGUOUS_COMMA}')"
     parsed = f"coalesce(TRY_CAST({text} AS DOUBLE), TRY_CAST({spaced} AS DOUBLE))"
     return f"CASE WHEN {refused} THEN NULL ELSE {parsed} END"
 
@@ -445,7 +437,6 @@ def ingest_errors(
     cur: duckdb.DuckDBPyConnection,
     *,
     has_value_column: bool,
-    comma_thousands_ambiguous: bool = False,
 ) -> pd.DataFrame:
     """Every failing (record, column): rid, col, value (as written), code, and the parameters
     its message needs (p1, p2). Categorical rules are decided on the distinct values, so only
@@ -534,21 +525,11 @@ def ingest_errors(
         not_ratio = "key IS NOT NULL AND aggregation <> 'ratio'"
         capped = f"{ratio} AND share_capped AND d > 0 AND n >= 0 AND n > d"
 
-        def ambiguous(text: str) -> str:
-            if not comma_thousands_ambiguous:
-                return "false"
-            return f"coalesce(regexp_full_match(trim({text}), '{AMBIGUOUS_COMMA}'), false)"
-
         big = f"'{MAX_MAGNITUDE:g}'"
         numeric_rules = []
-        for column, short, text in (
-            ("value", "v", "value_text"),
-            ("numerator", "n", "numerator_text"),
-            ("denominator", "d", "denominator_text"),
-        ):
+        for column, short in (("value", "v"), ("numerator", "n"), ("denominator", "d")):
             numeric_rules += [
-                ("not_a_number", column, f"nan_{short} AND NOT {ambiguous(text)}", "NULL", "NULL"),
-                ("ambiguous_comma", column, f"nan_{short} AND {ambiguous(text)}", "NULL", "NULL"),
+                ("not_a_number", column, f"nan_{short}", "NULL", "NULL"),
                 ("too_large", column, f"big_{short}", big, "NULL"),
             ]
         numeric_rules += [

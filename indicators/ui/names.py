@@ -160,7 +160,8 @@ class Names:
     def row_status(self, row: dict) -> str:
         """A scorecard row's status as read: the icon and word; for a context indicator
         (a plan, the population) that it has none; for 'not available' also why."""
-        if row.get("context") is True:
+        context = row.get("context")
+        if not missing(context) and bool(context):
             return self.t("public.context.status")
         status = row.get("status")
         if missing(status) or not status:

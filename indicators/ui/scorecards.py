@@ -132,7 +132,9 @@ def theme_sections(
         cards = [
             (r, lines.get(r["indicator"], []), provisional.get(r["indicator"])) for r in in_theme
         ]
-        sections.append((names.theme(theme), widgets.status_summary(counts, names), cards))
+        context = sum(bool(r.get("context")) for r in in_theme)
+        summary = widgets.status_summary(counts, names, context=context)
+        sections.append((names.theme(theme), summary, cards))
     return sections
 
 
@@ -159,7 +161,7 @@ class DistrictView(NamedTuple):
     sections: list[tuple[str, str, list[CardData]]]
     shown: pd.DataFrame
     rows: pd.DataFrame
-    years: list[int]  # the years with figures (the yearly report's choice)
+    years: list[int]  # the years with figures: the yearly report's choice (report.download)
 
 
 @data.built_once()
@@ -173,7 +175,9 @@ def district_view(version: data.Version, district: str, pending: bool, lang: str
     indicators, themes = data.indicators(version), data.themes(version)
     shown, rows = scorecard_table(card, names)
     return DistrictView(
-        summary=widgets.status_summary(scorecard.counts(card["status"]), names),
+        summary=widgets.status_summary(
+            scorecard.counts(card["status"]), names, context=scorecard.context_count(card)
+        ),
         synthetic=bool(card["synthetic"].any()),
         pending=pending and bool(card["pending"].any()),
         sections=theme_sections(card, series, indicators, themes, names),
@@ -201,7 +205,9 @@ def districts_view(version: data.Version, ids: tuple[str, ...], pending: bool, l
     counts = scorecard.counts(card["status"])
     shown, rows, config = districts_table(districts, card, names)
     return DistrictsView(
-        summary=widgets.status_summary(counts, names, districts=len(districts)),
+        summary=widgets.status_summary(
+            counts, names, districts=len(districts), context=scorecard.context_count(card)
+        ),
         synthetic=bool(districts["synthetic"].any()),
         shown=shown,
         rows=rows,

@@ -117,13 +117,18 @@ def empty(message: str) -> None:
     st.info(message, icon="ℹ️")
 
 
-def status_summary(counts: Mapping[str, int], names, districts: int | None = None) -> str:
+def status_summary(
+    counts: Mapping[str, int], names, districts: int | None = None, context: int = 0
+) -> str:
     """'12 indicators: ✔ Target achieved 3 · ▲ Substantial progress 5 · ...' (zeros left out);
-    with `districts`, '151 indicators in 12 districts: ...'."""
+    with `districts`, '151 indicators in 12 districts: ...'; `context` figures (no status)
+    are named after the statuses."""
     total = sum(counts.values())
     parts = [f"{names.status(s)} **{n}**" for s, n in counts.items() if n]
+    if context:
+        parts.append(names.t("public.summary.context", count=context))
     head = (
-        names.t("mon.summary.count", count=total)
+        names.t("public.summary.count_one" if total == 1 else "mon.summary.count", count=total)
         if districts is None
         else names.t("mon.summary.count_all", count=total, districts=districts)
     )

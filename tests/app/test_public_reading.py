@@ -233,3 +233,10 @@ def test_swedish_figures_have_a_decimal_comma(make_app, page, params):
         figures += [str(v) for v in words.stack(future_stack=True).tolist()]
     assert any(re.search(r"\d,\d", f) for f in figures)
     assert not [f for f in figures if re.search(r"\d\.\d", f)]
+
+
+def test_the_summary_counts_context_figures_apart_from_statuses(make_app):
+    at = open_view(make_app, OVERVIEW, district=HIEDANRANTA, lang="en")
+    summary = next(m.value for m in at.main.get("markdown") if "context figures" in str(m.value))
+    assert summary.startswith("1 indicator: ")  # one, not "1 indicators"
+    assert "3 context figures without a status" in summary

@@ -28,7 +28,7 @@ ANSWERS = {
     "xlsx_truncated_sheet": ("line 2: ", "not valid XML"),
     "xlsx_bad_shared_string_index": ("line 2, column indicator: ", "text number 99999"),
     "xlsx_non_numeric_cell": ("line 2, column value: ", "stored as a number but holds 'six'"),
-    "xlsx_text_thousands": ("line 2, column value: ", "'1,000' is typed as text"),
+    "xlsx_text_thousands": ("line 2, column value: ", "'1,000' is ambiguous"),
     "csv_cr_in_header": ("line 1: ", "has a line break inside it"),
     "csv_long_header": ("line 1: ", "longer than any header"),
     "csv_million_columns": ("line 1: ", "longer than any header"),

@@ -108,7 +108,7 @@ def workbook(rows: list[list]) -> bytes:
 HEADER_CELLS = ["project", "indicator", "period", "breakdown", "value", "unit"]
 
 
-def test_a_workbooks_text_1_000_is_refused_as_ambiguous_not_read_as_one(demo_con):
+def test_a_workbooks_text_1_000_is_refused_not_read_as_one(demo_con):
     data = workbook(
         [
             HEADER_CELLS,
@@ -116,7 +116,7 @@ def test_a_workbooks_text_1_000_is_refused_as_ambiguous_not_read_as_one(demo_con
             [OWN, "secondary_materials_infrastructure", "2024-03", None, "1,000", "t"],
         ]
     )
-    error = rejected(demo_con, data, 3, "value", "ambiguous")
+    error = rejected(demo_con, data, 3, "value", "could mean one thousand or one")
     assert error.value == "1,000"
 
 
