@@ -68,7 +68,9 @@ def views(db: Path, *, districts: int = 40, seed: int = 11) -> list[View]:
     random among those with data) its overview, one of its indicators and its emissions;
     every theme's comparison (by name and by status); the methodology's three sections."""
     rng = random.Random(seed)
-    con = duckdb.connect(str(db), read_only=True)
+    # read-write (before any server holds the file): a WAL left by a killed server is replayed
+    # and checkpointed, which a read-only connection of DuckDB 1.5 cannot do
+    con = duckdb.connect(str(db))
     try:
         with_data = [
             r[0] for r in con.execute("SELECT DISTINCT district_id FROM observation").fetchall()
