@@ -74,7 +74,12 @@ def explain_refused_address(current: access.Actor) -> None:
 
     url = st.context.url or ""
     screen = navigation.refused(urlparse(url).path, current.role)
-    if screen is not None:
+    if screen is None:
+        return
+    if current.role == "public":
+        # a visitor is not told which pages exist behind the log-in
+        st.warning(t("nav_ui.refused_public"), icon=":material/block:")
+    else:
         st.warning(t("nav_ui.refused", page=t(screen.title_key)), icon=":material/block:")
 
 

@@ -19,8 +19,16 @@ def open_page(page, base_url: str, path: str) -> None:
     wait_for_app(page)
 
 
-def test_the_public_opening_the_targets_address_is_told_it_is_not_permitted(page, app_url):
+def test_the_public_opening_the_targets_address_is_told_it_is_not_public(page, app_url):
     open_page(page, app_url, "targets")
+    page.get_by_text("That page is not public. Here is the overview instead.").wait_for()
+    # a visitor is not told what the pages behind the log-in are called
+    assert page.get_by_text("Targets", exact=True).count() == 0
+
+
+def test_a_developer_opening_the_targets_address_is_told_it_is_for_other_roles(page, auth_app_url):
+    login_as(page, auth_app_url, "developer-a@demo.dev")
+    open_page(page, auth_app_url, "targets")
     page.get_by_text("You are not permitted to open Targets").wait_for()
 
 
