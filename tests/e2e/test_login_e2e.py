@@ -52,7 +52,8 @@ def open_address(page, url: str) -> None:
 
 def test_public_sees_a_log_in_button_and_no_reporting_or_administration(page, auth_app_url):
     open_address(page, auth_app_url)
-    assert page.locator(LOGIN_BUTTON).is_visible()
+    # the sidebar may arrive after the page's body: wait for the button, do not sample it
+    page.locator(LOGIN_BUTTON).wait_for(state="visible")
     assert not menu(page) & PUBLIC_ONLY_GETS_NONE_OF
 
 
