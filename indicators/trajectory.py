@@ -31,3 +31,15 @@ def path(row: dict, until: int | None = None) -> dict[int, float]:
         observed_growth=_number(row.get("observed_growth")),
     )
     return assessment.projection(range(int(base_year), int(end) + 1))
+
+
+def within_range(path: dict[int, float], info: dict) -> dict[int, float]:
+    """The trend's points inside the indicator's valid range (a share never passes 100 %);
+    the app's chart and the yearly report draw the same path."""
+    low, high = info.get("min_value"), info.get("max_value")
+    return {
+        year: value
+        for year, value in path.items()
+        if (low is None or low != low or value >= low)
+        and (high is None or high != high or value <= high)
+    }

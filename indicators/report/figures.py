@@ -55,7 +55,7 @@ def indicator_chart(facts: f.Facts, row: dict) -> Chart | None:
         text = names.target({**row, "unit": unit}, info.get("direction"))
         targets.append({"label": t("mon.indicator.target_line_one", target=text), "value": float(row["target"]), "year": year})  # fmt: skip
         if row["status"] != "target_achieved" and len(set(frame["label"])) == 1:
-            paths[frame["label"].iloc[0]] = _within(trajectory.path(row), info)
+            paths[frame["label"].iloc[0]] = trajectory.within_range(trajectory.path(row), info)
     title = t("mon.indicator.series_title", indicator=names.indicator(key))
     figure = charts.time_series(
         frame,
@@ -69,17 +69,6 @@ def indicator_chart(facts: f.Facts, row: dict) -> Chart | None:
         marks={"pending": t("mon.pending.marker"), "provisional": t("mon.provisional.marker")},
     )
     return Chart(f"chart-{key}", title, _print(figure, 380))
-
-
-def _within(path: dict[int, float], info: dict) -> dict[int, float]:
-    """The trend's points inside the indicator's valid range (a share never passes 100 %)."""
-    low, high = info.get("min_value"), info.get("max_value")
-    return {
-        year: value
-        for year, value in path.items()
-        if (low is None or low != low or value >= low)
-        and (high is None or high != high or value <= high)
-    }
 
 
 def emission_charts(facts: f.Facts) -> list[Chart]:

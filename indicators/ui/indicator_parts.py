@@ -118,17 +118,6 @@ def _labelled(frame: pd.DataFrame, names: Names, indicator: str) -> pd.DataFrame
     return frame.assign(label=label)
 
 
-def _within(path: dict[int, float], info: dict) -> dict[int, float]:
-    """The trend's points inside the indicator's valid range (a share never passes 100 %)."""
-    low, high = info.get("min_value"), info.get("max_value")
-    return {
-        year: value
-        for year, value in path.items()
-        if (low is None or low != low or value >= low)
-        and (high is None or high != high or value <= high)
-    }
-
-
 def series_table(
     series: pd.DataFrame, names: Names, info: dict
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -189,7 +178,7 @@ def time_series(
         text = names.target({**row, "unit": unit}, info.get("direction"))
         grouped.setdefault((float(row["target"]), year, text), []).append(names.district(district))
         if row["status"] != "target_achieved":
-            paths[names.district(district)] = _within(trajectory.path(row), info)
+            paths[names.district(district)] = trajectory.within_range(trajectory.path(row), info)
     targets = [
         {
             "label": t("mon.indicator.target_line_one", target=text)
