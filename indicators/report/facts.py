@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from indicators import access, progress, scorecard, store
-from indicators.ui.names import Names
+from indicators.names import Names
 
 SECTORS = "ghg_emissions_by_sector"
 MOVED_MOST = 5
