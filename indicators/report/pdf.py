@@ -37,13 +37,42 @@ def unavailable() -> str | None:
     return REASONS[what] if what else None
 
 
-def render(facts: f.Facts) -> bytes:
+def render(facts: f.Facts, *, drawing: svg.Drawing | None = None) -> bytes:
+    """The PDF. `drawing`: the browser for the charts, already started (report.make starts it
+    before the facts are read); without it one is started here."""
     reason = unavailable()
     if reason:
         raise RuntimeError(reason)
     import weasyprint
 
-    document = html.render(facts, for_print=True)
-    return weasyprint.HTML(string=document, base_url=str(html.HERE)).write_pdf(
-        pdf_variant="pdf/ua-1", uncompressed_pdf=False
-    )
+    own = drawing is None
+    drawing = drawing or svg.start()
+    try:
+        document = html.render(facts, for_print=True, drawing=drawing)
+        drawing.done()  # the browser closes itself after the last chart, during the layout
+        page = weasyprint.HTML(
+            string=document, base_url=str(html.HERE), url_fetcher=_charts(drawing)
+        )
+        try:
+            return page.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+        except weasyprint.urls.FatalURLFetchingError as failed:
+            raise failed.__cause__ or failed from None  # the browser's own error
+    finally:
+        if own:
+            drawing.close()
+
+
+def _charts(drawing: svg.Drawing):
+    """WeasyPrint's fetcher for the report: a chart's address gives its SVG, waiting for the
+    browser to draw it if it has not yet (WeasyPrint asks for the images only after reading the
+    page and its styles); a chart that fails stops the PDF rather than leave a hole."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class Charts(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not url.startswith(html.CHART_URL):
+                return super().fetch(url, headers)
+            document = svg.for_print(drawing.svg(url.removeprefix(html.CHART_URL)))
+            return URLFetcherResponse(url, document, {"Content-Type": "image/svg+xml"})
+
+    return Charts(fail_on_errors=True)
