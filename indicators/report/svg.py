@@ -93,6 +93,10 @@ class Drawing:
         """The chart's SVG document (vector, its text real text), once drawn."""
         return self._drawn[key].result(timeout=self._timeout * 2)
 
+    def charts(self) -> list[str]:
+        """The charts handed to the browser, in order."""
+        return list(self._drawn)
+
     def done(self) -> None:
         """No more charts: the browser closes in the background once the last one is drawn."""
         if self._closed is None:

@@ -29,6 +29,9 @@ class Blank:
     def svg(self, key: str) -> str:
         return "<svg></svg>"
 
+    def charts(self) -> list[str]:
+        return []
+
     def done(self) -> None:
         pass
 
