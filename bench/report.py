@@ -10,7 +10,10 @@ for the charts, the PDF's layout, writing the file.
 beside this checkout, so both see the same load on a shared machine. Below each case: when each
 stage of the median run began and ended, in seconds since the process started (facts, the
 browser ready, the charts drawn, the HTML, WeasyPrint's layout and its writing of the PDF);
-stages overlap where they run at once. Peak memory: the Python process and the largest browser
+stages overlap where they run at once. `cpu s`: user+sys of the process and the browser's
+(the work done, less sensitive than wall time to what else the machine runs); `main`: the CPU
+time of the thread that runs the command, which on an idle machine is the wall time's floor
+(the browser draws on the other core). Peak memory: the Python process and the largest browser
 process (ru_maxrss of its children). Target: a PDF in under 10 s. Not part of the test run.
 """
 
@@ -54,11 +57,16 @@ def one(db: str, district: str, year: int, format: str) -> dict:
         raise SystemExit(f"the report command failed ({code})")
     size = out.stat().st_size
     shutil.rmtree(out.parent)
+    me, children = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
     return {
         "inner_seconds": time.perf_counter() - STARTED,
+        "main_cpu_seconds": time.thread_time(),  # the report's own thread, from the start
+        "cpu_seconds": me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime,
         "bytes": size,
-        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "browser_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "rss_mb": me.ru_maxrss / 1024,
+        "browser_rss_mb": children.ru_maxrss / 1024,
         "marks": marks,
     }
 
@@ -167,7 +175,7 @@ def main() -> None:
         databases = {"demo": demo, "scale": args.scale.resolve()}
         print(f"load average at start: {Path('/proc/loadavg').read_text().split()[:3]}")
         print(f"{'code':6} {'database':8} {'district':24} {'year':>4} {'fmt':4} {'median s':>8} "
-              f"{'min s':>6} {'max s':>6} {'python MB':>9} {'browser MB':>10} {'size kB':>7}")  # fmt: skip
+              f"{'min s':>6} {'max s':>6} {'cpu s':>5} {'main':>5} {'python MB':>9} {'browser MB':>10} {'size kB':>7}")  # fmt: skip
         for label, district, year in CASES:
             db = databases[label]
             if not db.exists():
@@ -184,7 +192,9 @@ def main() -> None:
                     middle = min(done, key=lambda r: abs(r["seconds"] - median))
                     print(
                         f"{name:6} {label:8} {district:24} {year:>4} {format:4} {median:8.2f} "
-                        f"{times[0]:6.2f} {times[-1]:6.2f} {max(r['rss_mb'] for r in done):9.0f} "
+                        f"{times[0]:6.2f} {times[-1]:6.2f} {middle['cpu_seconds']:5.1f} "
+                        f"{middle['main_cpu_seconds']:5.1f} "
+                        f"{max(r['rss_mb'] for r in done):9.0f} "
                         f"{max(r['browser_rss_mb'] for r in done):10.0f} "
                         f"{done[0]['bytes'] / 1024:7.0f}"
                     )
