@@ -172,9 +172,15 @@ def _retrying(write):
 def submissions_for(
     con: duckdb.DuckDBPyConnection, actor: access.Actor, *, status: str | None = None
 ) -> pd.DataFrame:
-    """The submissions the actor may follow: a developer's organisation's, an official's all."""
+    """The submissions the actor may follow: a developer's organisation's, an official's all.
+    An official's have `flags`: each pending submission's plausibility flags (the queue marks
+    the ones that need a closer look)."""
     scope = access.organisation_scope(actor)
-    return store.submissions(con, organisation=scope, status=status)
+    frame = store.submissions(con, organisation=scope, status=status)
+    if access.can(actor, "review"):
+        counts = store.pending_flag_counts(con)
+        frame["flags"] = frame["id"].map(counts).astype("Int64")
+    return frame
 
 
 def submission_detail(

@@ -202,6 +202,18 @@ def submission_flag_count(cur: duckdb.DuckDBPyConnection, submission_id: int) ->
     return int(cur.execute(f"SELECT count(*) FROM ({sql})").fetchone()[0])
 
 
+def pending_flag_counts(con: duckdb.DuckDBPyConnection) -> dict[int, int]:
+    """Submission id -> its plausibility flags, for every pending upload (the review queue)."""
+    pending = con.execute(
+        "SELECT id FROM submission WHERE status = 'pending' AND kind = 'upload' ORDER BY id"
+    ).fetchall()
+    cur = con.cursor()
+    try:
+        return {sid: submission_flag_count(cur, sid) for (sid,) in pending}
+    finally:
+        cur.close()
+
+
 def submission_review_rows(
     con: duckdb.DuckDBPyConnection, submission_id: int, limit: int = 5000
 ) -> tuple[pd.DataFrame, int, int]:
