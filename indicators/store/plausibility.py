@@ -91,7 +91,9 @@ def plausibility_sql(source: str, exclude_submission: str = "NULL") -> str:
                  ON o.indicator = s.indicator AND o.district_id = s.district_id
                 AND o.place = s.place AND o.period = s.period AND o.breakdown = s.breakdown
         ),
-        after AS (
+        -- read twice (peers, levels) but never materialised: a copy of a million-row upload
+        -- cost +120 MB, reading the upload again costs less than copying it
+        after AS NOT MATERIALIZED (
             SELECT * FROM kept
             UNION ALL
             SELECT rid, indicator, district_id, project_id, place, period, year, month,
