@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import logging
 import os
 import re
 import shutil
@@ -25,6 +26,7 @@ from xml.etree import ElementTree
 
 from .figures import Chart
 
+_log = logging.getLogger(__name__)
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 SVG = "http://www.w3.org/2000/svg"
 
@@ -103,12 +105,15 @@ class Drawing:
             self._closed = self._run(_close(self._opened, list(self._drawn.values())))
 
     def close(self) -> None:
-        """Close the browser and wait until it has gone (also after a failure)."""
+        """Close the browser and wait until it has gone (also after a failure). A browser that
+        will not close is logged, not raised: the report's own error, if any, is the news."""
         if not self._thread.is_alive():
             return
         self.done()
         try:
             self._closed.result(timeout=self._timeout)
+        except Exception:
+            _log.exception("the browser that drew the report's charts did not close cleanly")
         finally:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join()
