@@ -1,7 +1,7 @@
 """Open-data API speed on the scale database, against the real server (`streamlit run app.py`).
 
     .venv/bin/python bench/api.py [--db bench/out/scale.duckdb] [--connections 10,25,50]
-                                  [--seconds 10] [--zips 2]
+                                  [--seconds 10] [--zips 2] [--nginx]
 
 Needs `wrk` (Debian: `apt-get install -y wrk`), a load generator in C: a Python client in one
 process saturates before the server does (it measured Streamlit's bare health check as slowly
@@ -13,11 +13,14 @@ as the API), so its numbers said nothing about the server.
    browser's fetch sends (`Accept-Encoding: gzip`); prints p50 / p90 / p95 / p99 and
    requests/s per connection count. Streamlit's own `/_stcore/health` asked the same way is the
    floor of this server process on this machine at that moment: compare the two.
+   With --nginx, the same again through deploy/nginx.conf in front of the server (its
+   one-second proxy cache for /api/v1/, as `make cluster` runs it): the production answer
+   to many clients, next to the bare server's.
 2. The whole data package as a ZIP, streamed: time, size, rows, and the server's resident memory
    (VmRSS, sampled every 50 ms) before and at its peak while streaming -- flat memory means the
    peak does not grow with the package.
 
-Every request goes to 127.0.0.1 only; the run is bounded in time and stops the server it
+Every request goes to 127.0.0.1 only; the run is bounded in time and stops the servers it
 started. Not part of the test run; the numbers go in the README's open-data section.
 """
 
@@ -41,6 +44,10 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from indicators.cluster import nginx_conf  # noqa: E402
+
 WRK_MISSING = "wrk is not installed: `apt-get install -y wrk` (Debian/Ubuntu) or `brew install wrk`"
 
 # wrk's Lua side: each connection rotates through PATHS (threads start at different places);
@@ -115,6 +122,40 @@ def start(db: Path) -> tuple[subprocess.Popen, str]:
         time.sleep(0.2)
     process.kill()
     raise TimeoutError("the server did not become healthy")
+
+
+def start_nginx(server: str, work: Path) -> tuple[subprocess.Popen, str]:
+    """deploy/nginx.conf on a free port in front of `server`, laid out as `make cluster` does."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        sys.exit("nginx is not installed: `apt-get install -y nginx` (or leave out --nginx)")
+    port = free_port()
+    prefix = work / "nginx"
+    for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (prefix / "tmp" / sub).mkdir(parents=True)
+    for folder in (work, prefix, *prefix.rglob("*")):
+        folder.chmod(0o777 if "tmp" in folder.parts else 0o755)  # nginx's worker user
+    conf = prefix / "nginx.conf"
+    conf.write_text(nginx_conf(port, [int(server.rsplit(":", 1)[1])], prefix))
+    process = subprocess.Popen(
+        [nginx, "-p", str(prefix), "-c", str(conf)],
+        cwd=prefix,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"nginx exited: {(prefix / 'error.log').read_text()[-1000:]}")
+        try:
+            if httpx.get(f"{base}/_stcore/health", timeout=2).status_code == 200:
+                return process, base
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    process.kill()
+    raise TimeoutError("nginx did not answer")
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -198,6 +239,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10, help="per wrk run")
     parser.add_argument("--districts", type=int, default=25, help="URLs rotated through")
     parser.add_argument("--zips", type=int, default=2, help="ZIP downloads, one after another")
+    parser.add_argument("--nginx", action="store_true", help="also through deploy/nginx.conf")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit(WRK_MISSING)
@@ -206,6 +248,7 @@ def main() -> None:
     counts = [int(n) for n in args.connections.split(",")]
     process, base = start(args.db)
     api = f"{base}/api/v1"
+    proxy = None
     try:
         ids = httpx.get(f"{api}/districts", timeout=120).json()["data"]
         districts = [d["id"] for d in ids if d["synthetic"]][: args.districts]
@@ -228,21 +271,34 @@ def main() -> None:
             f"one district's observations, cold (first request): median"
             f" {statistics.median(cold) * 1000:.0f} ms"
         )
+        fronts = [("server", base)]
+        if args.nginx:
+            work = Path(tempfile.mkdtemp(prefix="bench-api-"))
+            proxy, entry = start_nginx(base, work)
+            fronts.append(("nginx", entry))
         print()
         print(
-            "| connections | observations p50 / p90 / p95 / p99 | req/s | health p50 / p95 | req/s | load |"
+            "| served by | connections | observations p50 / p90 / p95 / p99 | req/s |"
+            " health p50 / p95 | req/s | load |"
         )
-        print("|---|---|---|---|---|---|")
-        for count in counts:
-            served = wrk(base, paths, count, args.seconds)
-            floor = wrk(base, ["/_stcore/health"], count, args.seconds)
-            print(
-                f"| {count} | {ms(served['p50'])} / {ms(served['p90'])} / {ms(served['p95'])} /"
-                f" {ms(served['p99'])} ms | {served['rps']:.0f} |"
-                f" {ms(floor['p50'])} / {ms(floor['p95'])} ms | {floor['rps']:.0f} |"
-                f" {os.getloadavg()[0]:.1f} |",
-                flush=True,
-            )
+        print("|---|---|---|---|---|---|---|---|")
+        for front, url in fronts:
+            for count in counts:
+                served = wrk(url, paths, count, args.seconds)
+                if front == "server":  # the floor: Streamlit's own cheapest answer
+                    floor = wrk(url, ["/_stcore/health"], count, args.seconds)
+                    health = f"{ms(floor['p50'])} / {ms(floor['p95'])} ms | {floor['rps']:.0f}"
+                else:
+                    health = "- | -"
+                print(
+                    f"| {front} | {count} | {ms(served['p50'])} / {ms(served['p90'])} /"
+                    f" {ms(served['p95'])} / {ms(served['p99'])} ms | {served['rps']:.0f} |"
+                    f" {health} | {os.getloadavg()[0]:.1f} |",
+                    flush=True,
+                )
+        if proxy is not None:
+            cached = httpx.get(fronts[-1][1] + paths[0], headers={"Accept-Encoding": "gzip"})
+            print(f"nginx's X-Cache on a repeated request: {cached.headers.get('x-cache')}")
         print(f"\n{os.cpu_count()} cores; load average (1 min) at the end of each row")
         for n in range(args.zips):
             z = stream_zip(api, process.pid)
@@ -253,6 +309,9 @@ def main() -> None:
                 " peak"
             )
     finally:
+        if proxy is not None:
+            stop(proxy)
+            shutil.rmtree(work, ignore_errors=True)
         stop(process)
 
 
