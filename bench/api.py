@@ -11,7 +11,9 @@ as the API), so its numbers said nothing about the server.
    N connections busy for `--seconds` (closed loop: each connection sends its next request when
    the last answer arrives), rotating through the districts' observations with the headers a
    browser's fetch sends (`Accept-Encoding: gzip`); prints p50 / p90 / p95 / p99 and
-   requests/s per connection count. Streamlit's own `/_stcore/health` asked the same way is the
+   requests/s per connection count. wrk corrects its percentiles for coordinated omission: a
+   stall counts as the requests that would have been sent meanwhile at the run's average
+   rate, so a stall of the machine (or a cache filling) weighs more than one slow answer. Streamlit's own `/_stcore/health` asked the same way is the
    floor of this server process on this machine at that moment: compare the two.
    With --nginx, the same again through deploy/nginx.conf in front of the server (its
    one-second proxy cache for /api/v1/, as `make cluster` runs it): the production answer
@@ -48,6 +50,8 @@ sys.path.insert(0, str(ROOT))
 
 from indicators.cluster import nginx_conf  # noqa: E402
 
+# what a browser's fetch() sends that matters here: the answers vary by these two
+HEADERS = {"Accept": "application/json", "Accept-Encoding": "gzip, deflate, br"}
 WRK_MISSING = "wrk is not installed: `apt-get install -y wrk` (Debian/Ubuntu) or `brew install wrk`"
 
 # wrk's Lua side: each connection rotates through PATHS (threads start at different places);
@@ -55,8 +59,7 @@ WRK_MISSING = "wrk is not installed: `apt-get install -y wrk` (Debian/Ubuntu) or
 WRK_SCRIPT = """
 local paths = {%(paths)s}
 local started = 0
-wrk.headers["Accept"] = "application/json"
-wrk.headers["Accept-Encoding"] = "gzip, deflate, br"
+%(headers)s
 
 function setup(thread)
   thread:set("at", started)
@@ -168,7 +171,10 @@ def stop(process: subprocess.Popen) -> None:
 
 def wrk(base: str, paths: list[str], connections: int, seconds: int) -> dict:
     """wrk with `connections` connections for `seconds` on `paths` (rotating); its numbers."""
-    script = WRK_SCRIPT % {"paths": ", ".join(f'"{p}"' for p in paths)}
+    script = WRK_SCRIPT % {
+        "paths": ", ".join(f'"{p}"' for p in paths),
+        "headers": "\n".join(f'wrk.headers["{k}"] = "{v}"' for k, v in HEADERS.items()),
+    }
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
         lua.write(script)
         lua.flush()
@@ -256,7 +262,7 @@ def main() -> None:
         cold = []
         for path in paths:  # warm the cache, timing each district's first request
             started = time.perf_counter()
-            response = httpx.get(base + path, timeout=120, headers={"Accept-Encoding": "gzip"})
+            response = httpx.get(base + path, timeout=120, headers=HEADERS)
             response.raise_for_status()
             cold.append(time.perf_counter() - started)
         figures = len(response.json()["data"])
@@ -275,6 +281,8 @@ def main() -> None:
         if args.nginx:
             work = Path(tempfile.mkdtemp(prefix="bench-api-"))
             proxy, entry = start_nginx(base, work)
+            for path in paths:  # nginx's cache warm too, else its first row times the fill
+                httpx.get(entry + path, timeout=120, headers=HEADERS).raise_for_status()
             fronts.append(("nginx", entry))
         print()
         print(
@@ -297,7 +305,7 @@ def main() -> None:
                     flush=True,
                 )
         if proxy is not None:
-            cached = httpx.get(fronts[-1][1] + paths[0], headers={"Accept-Encoding": "gzip"})
+            cached = httpx.get(fronts[-1][1] + paths[0], headers=HEADERS)
             print(f"nginx's X-Cache on a repeated request: {cached.headers.get('x-cache')}")
         print(f"\n{os.cpu_count()} cores; load average (1 min) at the end of each row")
         for n in range(args.zips):
