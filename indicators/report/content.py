@@ -129,11 +129,21 @@ def indicator(facts: f.Facts, row: dict, chart: Chart | None) -> dict:
     }
 
 
+# The numbers under a chart: the report's year and the years before it, this many in all. A
+# yearly report reads recent years; a 30-year series as a table was most of a long report's
+# layout time. The chart shows every year and the open data has every figure.
+TABLE_YEARS = 10
+
+
 def numbers(facts: f.Facts, key: str) -> dict:
-    """The figures behind an indicator's chart: every year, breakdown and series up to the
-    report's year, with flags and the source note of each."""
+    """The figures behind an indicator's chart: the last TABLE_YEARS years up to the report's
+    year, every breakdown and series, with flags and the source note of each; `earlier` says
+    where the years before are."""
     names, t = facts.names, facts.names.t
     part = facts.figures(key).sort_values(["series", "breakdown", "year"])
+    first_shown = facts.year - TABLE_YEARS + 1
+    earlier = part[part["year"] < first_shown]
+    part = part[part["year"] >= first_shown]
     info = names.info(key)
     heads = [t("mon.col.period")]
     # asked once per table, not once per row (a 30-year table asked it 60 times)
@@ -176,7 +186,21 @@ def numbers(facts: f.Facts, key: str) -> dict:
             flags.append(str(r["note"]))
         cells.append("; ".join(flags))
         rows.append({"cells": cells, "note": facts.sources.cite(r.get("source"))})
-    return {"heads": heads, "rows": rows}
+    return {"heads": heads, "rows": rows, "earlier": _earlier(facts, key, earlier)}
+
+
+def _earlier(facts: f.Facts, key: str, earlier: pd.DataFrame) -> dict | None:
+    """Where the years before the table are, with the source notes of their figures (every
+    figure the chart draws keeps its source)."""
+    if earlier.empty:
+        return None
+    first, last = int(earlier["year"].min()), int(earlier["year"].max())
+    path = f"/api/v1/observations?district={facts.district}&indicator={key}&to={last}"
+    notes = {facts.sources.cite(source) for source in earlier["source"].drop_duplicates()}
+    return {
+        "text": facts.names.t("report.earlier_years", first=first, last=last, path=path),
+        "notes": sorted(n for n in notes if n),
+    }
 
 
 def themes(facts: f.Facts, svgs: dict[str, str] | None = None) -> list[dict]:

@@ -186,3 +186,20 @@ def test_html_report_still_comes_when_the_browser_fails(demo_con, monkeypatch):
     monkeypatch.setattr(svg, "start", lambda **_: Broken())
     text = page(demo_con, district=SEAPORT, year=2023)
     assert "The charts in this file are interactive" in text
+
+
+def test_numbers_under_a_chart_are_the_recent_years_and_say_where_the_rest_are(
+    demo_con, no_charts, monkeypatch
+):
+    from indicators.report import content
+
+    monkeypatch.setattr(content, "TABLE_YEARS", 3)
+    text = page(demo_con)
+    energy = text[text.index('id="indicator-energy_use_buildings"') :]
+    table = energy[energy.index("<table") : energy.index("</table>")]
+    assert "<td>2025</td>" in table and "<td>2023</td>" in table
+    assert "<td>2022</td>" not in table
+    assert (
+        "The figures of 2016–2022 are in the chart above and in the open data: /api/v1/"
+        "observations?district=turku-science-park&amp;indicator=energy_use_buildings&amp;to=2022"
+    ) in energy
