@@ -32,20 +32,11 @@ if official:
     st.markdown(f"**{t('submissions.queue', count=len(pending))}**")
 
 table = frame.assign(status=frame["status"].map(reporting.status_label))
+columns = ["id", "submitted_at", "submitted_by", "file_name", "row_count", "periods", "status"]
+if official:  # how many plausibility flags each pending submission raises
+    columns.append("flags")
 st.dataframe(
-    table[
-        [
-            "id",
-            "submitted_at",
-            "submitted_by",
-            "file_name",
-            "row_count",
-            "periods",
-            "status",
-            "reviewer",
-            "comment",
-        ]
-    ],
+    table[columns + ["reviewer", "comment"]],
     hide_index=True,
     key="submissions_table",
     column_config={
@@ -58,6 +49,9 @@ st.dataframe(
         "row_count": st.column_config.NumberColumn(t("submissions.col_rows"), format="%d"),
         "periods": t("submissions.col_periods"),
         "status": t("submissions.col_status"),
+        "flags": st.column_config.NumberColumn(
+            t("submissions.col_flags"), help=t("submissions.col_flags_help"), format="%d"
+        ),
         "reviewer": t("submissions.col_reviewer"),
         "comment": st.column_config.TextColumn(t("submissions.col_comment"), width="large"),
     },

@@ -83,7 +83,7 @@ if report.warnings:
             st.warning(reporting.plain(str(warning)), icon=":material/warning:")
 
 if not report.valid:
-    st.error(t("upload.invalid", count=report.error_count), icon=":material/error:")
+    st.error(reporting.rejected(report.error_count), icon=":material/error:")
     st.dataframe(
         reporting.report_view(report),
         hide_index=True,
@@ -179,4 +179,4 @@ if st.button(t("upload.submit"), type="primary", icon=":material/send:", key="up
             )
         )
     else:
-        st.error(t("upload.invalid", count=result.report.error_count))
+        st.error(reporting.rejected(result.report.error_count))

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import openpyxl
 
+from indicators.reporting.problems import MAX_CSV_ROWS
+
 OWN = "turku-science-park-plot-01"  # aalto-rakennus, the demo developer-a's plot
 HEADER = ["project", "indicator", "period", "breakdown", "value", "numerator", "denominator"]
 ROW = [OWN, "excavated_material_reused", "2024", "", "65.5", "655", "1000"]
@@ -260,16 +262,21 @@ def csv_sep_quote() -> bytes:
     return _csv(['sep="', ",".join(HEADER), ",".join(ROW)])
 
 
-def csv_ragged_flood(megabytes: int = 45) -> bytes:
-    """A valid header, then millions of one-cell records (each a ragged row)."""
-    line = b"x\n"
-    return (",".join(HEADER) + "\n").encode() + line * (megabytes * (1 << 20) // len(line))
+def csv_ragged_flood() -> bytes:
+    """A valid header, then as many one-cell records (each a ragged row) as a CSV may have."""
+    return (",".join(HEADER) + "\n").encode() + b"x\n" * MAX_CSV_ROWS
 
 
 def csv_error_flood(megabytes: int = 45) -> bytes:
-    """Millions of short records, each with two errors (unknown project, unknown indicator)."""
+    """Millions of short records, each with two errors (unknown project, unknown indicator):
+    past the row limit of a CSV."""
     line = b"x,y,2024,,1,,\n"
     return (",".join(HEADER) + "\n").encode() + line * (megabytes * (1 << 20) // len(line))
+
+
+def csv_error_flood_at_limit() -> bytes:
+    """As many short wrong records as a CSV upload may have (MAX_CSV_ROWS): every check runs."""
+    return (",".join(HEADER) + "\n").encode() + b"x,y,2024,,1,,\n" * MAX_CSV_ROWS
 
 
 def csv_too_many_columns(columns: int = 5_000) -> bytes:
@@ -296,6 +303,7 @@ KINDS = {
     "csv_too_many_columns": csv_too_many_columns,
     "csv_ragged_flood": csv_ragged_flood,
     "csv_error_flood": csv_error_flood,
+    "csv_error_flood_at_limit": csv_error_flood_at_limit,
 }
 
 

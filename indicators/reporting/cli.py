@@ -99,7 +99,7 @@ def cmd_import(args) -> None:
     if not report.valid:
         if not args.json:
             _print_errors(report)
-        count = f"{report.error_count} problems"
+        count = f"{report.error_count} problem" + ("" if report.error_count == 1 else "s")
         if report.error_count >= store.MAX_ERRORS:  # the checks stop listing there
             count = f"{report.error_count} problems or more"
         raise cli.CliError(f"{path.name} was rejected: {count}; nothing was stored", 1)

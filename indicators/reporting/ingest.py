@@ -172,9 +172,15 @@ def _retrying(write):
 def submissions_for(
     con: duckdb.DuckDBPyConnection, actor: access.Actor, *, status: str | None = None
 ) -> pd.DataFrame:
-    """The submissions the actor may follow: a developer's organisation's, an official's all."""
+    """The submissions the actor may follow: a developer's organisation's, an official's all.
+    An official's have `flags`: each pending submission's plausibility flags (the queue marks
+    the ones that need a closer look)."""
     scope = access.organisation_scope(actor)
-    return store.submissions(con, organisation=scope, status=status)
+    frame = store.submissions(con, organisation=scope, status=status)
+    if access.can(actor, "review"):
+        counts = store.pending_flag_counts(con)
+        frame["flags"] = frame["id"].map(counts).astype("Int64")
+    return frame
 
 
 def submission_detail(
@@ -351,8 +357,16 @@ def _file_error(problem: FileProblem, lang: str) -> RowError:
         line=problem.line,
         column=problem.column,
         value=problem.value,
-        reason=i18n.t(problem.key, lang, value=problem.value, **problem.values),
+        reason=i18n.t(problem.key, lang, value=problem.value, **_counts_in(problem.values, lang)),
     )
+
+
+def _counts_in(values: dict, lang: str) -> dict:
+    """Whole numbers in a reason (limits, counts) grouped as the language writes them."""
+    return {
+        key: i18n.format_number(value, lang) if type(value) is int else value
+        for key, value in values.items()
+    }
 
 
 def _header(source: Source, lang: str) -> tuple[dict[str, int], list[RowError], list[RowError]]:
@@ -443,7 +457,7 @@ class _Rejected(Exception):
             message = str(r.error_message)
             found = re.search(r"Found:\s*(\d+)", message)
             if r.error_type in ("MISSING COLUMNS", "TOO MANY COLUMNS") and found:
-                code = "ragged_missing" if r.error_type == "MISSING COLUMNS" else "ragged_extra"
+                code = _ragged_code(int(found.group(1)), self.expected)
                 # the first column the short row misses, or the first one too many
                 column = None
                 if r.error_type == "MISSING COLUMNS" and int(found.group(1)) < len(source.header):
@@ -488,13 +502,19 @@ class _Ragged(_Rejected):
                 line,
                 f"#{self.expected + 1}" if found > self.expected else None,
                 _clip(text),
-                "ragged_extra" if found > self.expected else "ragged_missing",
+                _ragged_code(found, self.expected),
                 lang,
                 found=found,
                 expected=self.expected,
             )
             for line, found, text in self.ragged
         ]
+
+
+def _ragged_code(found: int, expected: int) -> str:
+    if found > expected:
+        return "ragged_extra"
+    return "ragged_one" if found == 1 else "ragged_missing"
 
 
 def _clip(text, limit: int = 200) -> str | None:

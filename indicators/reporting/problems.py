@@ -10,6 +10,10 @@ from __future__ import annotations
 # normal, a thousand is not a report. Past these, nothing more of the file is read.
 MAX_COLUMNS = 1_000
 MAX_HEADER_CHARS = 65_536
+# Rows of one CSV upload: a million is already far beyond any project's reporting (the
+# benchmarks ingest that many in seconds); past it the file is refused before it is read,
+# so a flood of short wrong rows cannot make the checks hold gigabytes.
+MAX_CSV_ROWS = 1_000_000
 
 
 class FileProblem(Exception):

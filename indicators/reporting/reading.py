@@ -24,7 +24,7 @@ import numpy as np
 
 from indicators.models import RowError
 from indicators.reporting import xlsx
-from indicators.reporting.problems import MAX_COLUMNS, MAX_HEADER_CHARS, FileProblem
+from indicators.reporting.problems import MAX_COLUMNS, MAX_CSV_ROWS, MAX_HEADER_CHARS, FileProblem
 
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -162,6 +162,14 @@ def _line_ends(text: bytes) -> bytes:
     return text
 
 
+def _refuse_too_many_rows(text: bytes, start: int, header_line: int) -> None:
+    """More lines after the header than MAX_CSV_ROWS: refused by counting line ends (no copy;
+    a quoted line break or a blank line counts too, which only matters at the limit itself)."""
+    if text.count(b"\n", start, _trailing_end(text)) + 1 > MAX_CSV_ROWS:
+        line = header_line + MAX_CSV_ROWS + 1
+        raise FileProblem("files.too_many_rows", line=line, limit=MAX_CSV_ROWS)
+
+
 def _split_header(line: str, delimiter: str, line_number: int) -> list[str]:
     try:
         header = next(csv.reader([line], delimiter=delimiter), [])
@@ -211,6 +219,7 @@ def prepare_csv(data: bytes, workdir: Path, *, original: Path | None = None) -> 
         raise FileProblem("files.header_line_break", line=skip + 1, value=line[:200])
     delimiter = delimiter or sniff_delimiter(line)
     header = _split_header(line, delimiter, skip + 1)
+    _refuse_too_many_rows(text, next_offset, skip + 1)
     if original is not None and encoding == "utf-8" and text is data:
         path = original  # already what DuckDB reads: no copy
     else:

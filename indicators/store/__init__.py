@@ -104,7 +104,7 @@ from .obligations import (
     owed_rows,
     replace_calendar_overrides,
 )
-from .plausibility import ingest_flags, submission_review_rows
+from .plausibility import ingest_flags, pending_flag_counts, submission_review_rows
 from .reads import (
     district_series,
     districts,
@@ -237,6 +237,7 @@ __all__ = [
     "mail_log",
     "requirements_in_year",
     "ingest_flags",
+    "pending_flag_counts",
     "submission_review_rows",
     "FlaggedNeedsComment",
 ]

@@ -37,7 +37,10 @@ def sql_text(value: str) -> str:
 
 
 MAX_REJECTS = 1_000
-MAX_ERRORS = 10_000
+# The problems a report lists (the first, by line). Not more than 5,000: up to there DuckDB
+# always plans ORDER BY + LIMIT as a top-N (a heap of that many rows); past it, it may sort
+# every failing cell of a million-row file, which cost +300 MB.
+MAX_ERRORS = 5_000
 
 
 def ingest_stage(
@@ -590,14 +593,26 @@ def ingest_errors(
             )
 
     if duplicated:
+        # grouped by key (memory for the distinct keys, not a window over every row), and only
+        # the first MAX_ERRORS duplicates are kept: the report lists no more
         cur.execute(
-            """
+            f"""
             CREATE OR REPLACE TEMP TABLE ingest_duplicates AS
-            SELECT rid, first_rid FROM (
-                SELECT rid, min(rid) OVER (
-                    PARTITION BY project_id, district_id, indicator, period, breakdown) AS first_rid
-                FROM ingest_obs)
-            WHERE rid <> first_rid
+            WITH firsts AS (
+                SELECT project_id, district_id, indicator, period, breakdown,
+                       min(rid) AS first_rid
+                FROM ingest_obs
+                GROUP BY ALL HAVING count(*) > 1)
+            SELECT o.rid, f.first_rid
+            FROM ingest_obs o
+            JOIN firsts f
+              ON o.project_id IS NOT DISTINCT FROM f.project_id
+             AND o.district_id IS NOT DISTINCT FROM f.district_id
+             AND o.indicator IS NOT DISTINCT FROM f.indicator
+             AND o.period IS NOT DISTINCT FROM f.period
+             AND o.breakdown IS NOT DISTINCT FROM f.breakdown
+            WHERE o.rid <> f.first_rid
+            ORDER BY o.rid LIMIT {MAX_ERRORS}
             """
         )
         parts.append(

@@ -91,7 +91,9 @@ def plausibility_sql(source: str, exclude_submission: str = "NULL") -> str:
                  ON o.indicator = s.indicator AND o.district_id = s.district_id
                 AND o.place = s.place AND o.period = s.period AND o.breakdown = s.breakdown
         ),
-        after AS (
+        -- read twice (peers, levels) but never materialised: a copy of a million-row upload
+        -- cost +120 MB, reading the upload again costs less than copying it
+        after AS NOT MATERIALIZED (
             SELECT * FROM kept
             UNION ALL
             SELECT rid, indicator, district_id, project_id, place, period, year, month,
@@ -200,6 +202,18 @@ def submission_flag_count(cur: duckdb.DuckDBPyConnection, submission_id: int) ->
     caller's cursor, so a review counts them inside its own transaction)."""
     sql = plausibility_sql(_submission_source(submission_id), str(int(submission_id)))
     return int(cur.execute(f"SELECT count(*) FROM ({sql})").fetchone()[0])
+
+
+def pending_flag_counts(con: duckdb.DuckDBPyConnection) -> dict[int, int]:
+    """Submission id -> its plausibility flags, for every pending upload (the review queue)."""
+    pending = con.execute(
+        "SELECT id FROM submission WHERE status = 'pending' AND kind = 'upload' ORDER BY id"
+    ).fetchall()
+    cur = con.cursor()
+    try:
+        return {sid: submission_flag_count(cur, sid) for (sid,) in pending}
+    finally:
+        cur.close()
 
 
 def submission_review_rows(

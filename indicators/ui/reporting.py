@@ -14,7 +14,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from indicators import access
+from indicators import access, i18n
 from indicators.reporting import ingest, plausibility, templates
 from indicators.text import md as text_md
 from indicators.ui import data
@@ -261,3 +261,10 @@ def file_uploader(key: str) -> object:
     )
     st.caption(t("upload_ui.limits", limit=limit))
     return uploaded
+
+
+def rejected(count: int) -> str:
+    """'The file was rejected: 1 problem …' / '… 12 problems …', the count grouped as the
+    language writes it."""
+    key = "upload.invalid_one" if count == 1 else "upload.invalid"
+    return t(key, count=i18n.format_number(count, current()))

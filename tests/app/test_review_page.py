@@ -88,3 +88,16 @@ def test_the_methodology_page_explains_the_plausibility_thresholds(make_app):
     at = open_view(make_app, METHODOLOGY, lang="sv")
     text = texts(at)
     assert "Rimlighetskontroll" in text and "5 gånger" in text
+
+
+def test_the_queue_marks_how_many_flags_each_pending_submission_raises(make_app, demo_db):
+    from indicators import access
+    from indicators.reporting import ingest
+
+    developer = access.actor_for(app_con(demo_db), "developer-a@demo.dev")
+    ordinary = ingest.submit(app_con(demo_db), developer, (HEADER + ORDINARY).encode(), "a.csv")
+    at, jump = review_screen(make_app, demo_db, (HEADER + JUMP).encode())
+    queue = frame_with(at, "file_name").set_index("id")
+    assert queue.loc[jump, "flags"] >= 1
+    assert queue.loc[ordinary.submission_id, "flags"] == 0
+    assert queue[queue["status"].str.contains("approved")]["flags"].isna().all()

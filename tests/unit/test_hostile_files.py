@@ -34,7 +34,9 @@ ANSWERS = {
     "csv_million_columns": ("line 1: ", "longer than any header"),
     "csv_too_many_columns": ("line 1: ", "more than 1,000 columns"),
     "csv_sep_quote": ("line 1: ", "The line 'sep=\"' names a separator"),
-    "csv_ragged_flood": ("line 2: ", "This row has 1 columns but the header has 7"),
+    "csv_ragged_flood": ("line 2: ", "This row has 1 column but the header has 7"),
+    "csv_error_flood": ("line 1000002: ", "more than 1,000,000 rows"),
+    "csv_error_flood_at_limit": ("line 2, column indicator: ", "Unknown indicator 'y'"),
 }
 
 

@@ -23,6 +23,7 @@ GOOD = csv(
 
 
 def run(capsys, db, *argv):
+    capsys.readouterr()  # not what building the demo database printed, if this test built it
     code = main(["--db", str(db), *argv])
     out, err = capsys.readouterr()
     return code, out, err
