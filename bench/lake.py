@@ -12,23 +12,25 @@
    bench/build_scale.py when missing) and the same built on a lake, then bench/pages.py on each
    (cold and warm script runs of every monitoring view).
 
-Page runs per second with 1, 2 and 3 replicas on the lake (about 8 minutes on two cores):
+Page runs per second with 1, 2 and 3 replicas on the lake (6-10 minutes on two cores):
 
     .venv/bin/python bench/lake.py --replicas 1,2,3 --viewers 100 --seconds 30
 
-starts the PostgreSQL, builds the scale database on a lake as in 3., then plays bench/load.py's
-viewers (Streamlit's websocket protocol, the same pool of views, 1.5-4.5 s of thinking) against
-the app as `make run` starts it: first one server on the DuckDB file (the baseline), then 1, 2
-and 3 replicas on the lake, each its own process with INDICATORS_DB=ducklake:postgres:... and
-INDICATORS_LAKE_DATA as `make cluster` gives them. The same number of viewers every time, split
-over the replicas as a sticky balancer keeps them (viewer k always on replica k mod N). Every
-view is fetched once on every server first (warm pages); the three replicas are started and
-warmed once, and the rows for 1 and 2 play the viewers on the first of them while the others
-idle. Prints per row: page runs per second,
-p50/p95/max from request to `script_finished`, errors, the peak RSS of each replica, and the
-load average. The load client runs on the same two cores as the servers, so more replicas than
-cores gain nothing there: the numbers say how far a second and a third process help on this
-machine, not on a cluster.
+starts the PostgreSQL, builds the scale database on a lake as in 3. (and checks it holds what
+the file holds), then plays bench/load.py's viewers (Streamlit's websocket protocol, the same
+pool of views, 1.5-4.5 s of thinking after each page) against the app as `make run` starts it:
+first one server on the DuckDB file (the baseline), then 1, 2 and 3 replicas on the lake, each
+its own process with INDICATORS_DB=ducklake:postgres:... and INDICATORS_LAKE_DATA, as `make
+cluster` starts them. The same viewers in every row, split over the replicas as a sticky
+balancer keeps them (viewer k always on replica k mod N). Every view is fetched once on every
+server first (warm pages); the three replicas are started and warmed once, and the rows for 1
+and 2 play the viewers on the first of them while the others idle. Per row: page runs per
+second, p50/p95/max from request to `script_finished`, errors, the peak RSS of each replica
+and the load average. 100 viewers ask for up to about 33 runs/s: one replica is saturated when
+its runs/s stay below that and its p50 climbs from the 0.04 s of a lone viewer to seconds (on a
+quiet machine, raise --viewers if one replica's p50 stays low).
+The load client runs on the same cores as the servers: on two cores a third replica has no
+core of its own, so the rows say how far more processes help on this machine, not on a cluster.
 
 Numbers on a shared machine are noisy: compare within a run.
 """
