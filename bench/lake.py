@@ -12,7 +12,7 @@
    bench/build_scale.py when missing) and the same built on a lake, then bench/pages.py on each
    (cold and warm script runs of every monitoring view).
 
-Page runs per second with 1, 2 and 3 replicas on the lake (6-10 minutes on two cores):
+Page runs per second with 1, 2 and 3 replicas on the lake (5-6 minutes on two cores):
 
     .venv/bin/python bench/lake.py --replicas 1,2,3 --viewers 100 --seconds 30
 
