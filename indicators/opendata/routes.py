@@ -10,9 +10,10 @@ downloads, and errors as problem details (problems.py), never a traceback or an 
 from __future__ import annotations
 
 import gzip
+import itertools
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from urllib.parse import urlencode
 
 import duckdb
@@ -42,13 +43,14 @@ Connect = Callable[[], duckdb.DuckDBPyConnection]
 
 def routes(connect: Connect) -> list[Route]:
     """The API's routes; `connect` returns the process's connection (the app's cached one)."""
+    opened = _opener(connect)
 
     async def endpoint(request: Request) -> Response:
         name = request.path_params.get("endpoint", "")
-        return await _answer(request, connect, name)
+        return await _answer(request, opened, name)
 
     async def table(request: Request) -> Response:
-        return await _answer(request, connect, "data", request.path_params["resource"])
+        return await _answer(request, opened, "data", request.path_params["resource"])
 
     async def unknown(request: Request) -> Response:
         path = request.url.path
@@ -64,7 +66,7 @@ def routes(connect: Connect) -> list[Route]:
     ]
 
 
-async def _answer(request: Request, connect: Connect, name: str, resource: str = "") -> Response:
+async def _answer(request: Request, opened: Opened, name: str, resource: str = "") -> Response:
     if request.method == "OPTIONS":
         return _preflight()
     if request.method not in ("GET", "HEAD"):
@@ -76,16 +78,16 @@ async def _answer(request: Request, connect: Connect, name: str, resource: str =
         query = params.parse(
             name, params.items_of(request.query_params), request.headers.get("accept", "")
         )
-        con, version = await run_in_threadpool(_open, connect)
+        con, db, version = await opened()
         etag = f'W/"{version}-{query.format}"'
         headers = {**CORS, "ETag": etag, "Cache-Control": CACHE_CONTROL}
         headers["Vary"] = "Accept, Accept-Encoding"
         if _matches(request.headers.get("if-none-match"), etag):
             return Response(status_code=304, headers=headers)
-        context = Context(request, con, version, query, resource)
-        key = (store.db_path().as_posix(), version, str(request.url), query.format)
+        key = (db, version, *_address(request), query.format)
         hit = cache.get(key)
         if hit is None:
+            context = Context(request, con, version, query, resource)
             answer = await run_in_threadpool(HANDLERS[name], context)
             if isinstance(answer, Streamed):
                 headers.update(answer.headers)
@@ -120,9 +122,39 @@ def _kept(key: tuple, body: bytes, media_type: str, extra: dict) -> tuple:
     return answer
 
 
-def _open(connect: Connect) -> tuple[duckdb.DuckDBPyConnection, int]:
-    con = connect()
-    return con, store.data_version(con)
+_openers = itertools.count(1)
+Opened = Callable[[], Awaitable[tuple[duckdb.DuckDBPyConnection, str, int]]]
+
+
+def _opener(connect: Connect) -> Opened:
+    """The connection, the database's name and the data version, without leaving the event
+    loop when all are at hand (a thread hop costs more than serving a cached answer). Opening
+    the database and reading the version anew (after a write; always on a lake, which other
+    replicas write) run in a worker thread. The connection is kept once opened: it is the
+    app's own cached one, and asking Streamlit's cache for it costs a signature and a hash."""
+    held: list[tuple[duckdb.DuckDBPyConnection, str]] = []
+    # the answers' cache is the process's: each connection's answers are kept apart by name
+    name = f"{store.db_path()} #{next(_openers)}"
+
+    async def opened() -> tuple[duckdb.DuckDBPyConnection, str, int]:
+        if not held:  # the first request, or every request while the database cannot open
+            con = await run_in_threadpool(connect)
+            held.append((con, name))
+        con, db = held[0]
+        version = store.known_data_version(con)
+        if version is None:
+            version = await run_in_threadpool(store.data_version, con)
+        return con, db, version
+
+    return opened
+
+
+def _address(request: Request) -> tuple:
+    """What request.url holds, read from the ASGI scope without building the URL: the
+    answers' links are absolute, so the host is part of what the answer is."""
+    scope = request.scope
+    host = request.headers.get("host") or str(scope.get("server"))
+    return scope["scheme"], host, scope.get("root_path", ""), scope["path"], scope["query_string"]
 
 
 def _matches(header: str | None, etag: str) -> bool:

@@ -13,12 +13,15 @@ language, every figure with its numbered source.
 
 from __future__ import annotations
 
+import logging
+
 import duckdb
 
 from indicators import access
 
-from . import facts, html, pdf
+from . import facts, html, pdf, svg
 
+_log = logging.getLogger(__name__)
 FORMATS = ("pdf", "html")
 ReportError = facts.ReportError
 
@@ -36,12 +39,32 @@ def make(
     """The report's bytes in `format` ('pdf' or 'html'), as `actor` may see the figures."""
     if format not in FORMATS:
         raise ReportError(f"unknown format {format!r}; choose pdf or html")
-    found = facts.gather(
-        con, actor, district=district, year=year, lang=lang, include_pending=include_pending
-    )
-    if format == "pdf":
-        return pdf.render(found)
-    return html.render(found).encode("utf-8")
+    if format == "pdf" and pdf.unavailable():
+        raise RuntimeError(pdf.unavailable())
+    facts.check(con, actor, district=district, include_pending=include_pending)
+    drawing = _browser()  # Chromium starts while the facts are read (it takes longer)
+    try:
+        found = facts.gather(
+            con, actor, district=district, year=year, lang=lang, include_pending=include_pending
+        )
+        if format == "pdf":
+            return pdf.render(found, drawing=drawing)
+        return html.render(found, drawing=drawing).encode("utf-8")
+    finally:
+        if drawing is not None:
+            drawing.close()
+
+
+def _browser() -> svg.Drawing | None:
+    """A browser for the charts, starting now; None without one (the HTML then gets plotly's
+    interactive charts; the PDF has already said it needs one)."""
+    if not svg.available():
+        return None
+    try:
+        return svg.start()
+    except Exception:
+        _log.exception("the browser for the report's charts did not start")
+        return None
 
 
 def filename(district: str, year: int, lang: str, format: str) -> str:

@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from indicators import access, progress, scorecard, store
-from indicators.ui.names import Names
+from indicators.names import Names
 
 SECTORS = "ghg_emissions_by_sector"
 MOVED_MOST = 5
@@ -98,13 +98,7 @@ def gather(
 ) -> Facts:
     """The facts of `district`'s report for `year` as `actor` may see them: approved figures,
     or (officials only, when asked) pending ones too."""
-    access.require(actor, "read_published", "read the published figures")
-    if include_pending:
-        access.require(actor, "read_pending", "include figures pending approval in a report")
-    districts = store.districts(con)
-    if district not in set(districts["id"]):
-        known = ", ".join(sorted(districts["id"]))
-        raise ReportError(f"unknown district {district!r}; known districts: {known}")
+    districts = check(con, actor, district=district, include_pending=include_pending)
     indicators = store.indicators(con)
     names = Names(lang, indicators, districts, store.themes(con))
     every = store.district_figures(con, districts=[district], include_pending=include_pending)
@@ -134,6 +128,21 @@ def gather(
             )
         ),
     )
+
+
+def check(
+    con: duckdb.DuckDBPyConnection, actor: access.Actor, *, district: str, include_pending: bool
+) -> pd.DataFrame:
+    """Whether the report may be made as asked (the actor's rights, a known district), before
+    anything slow starts; the districts, read for that."""
+    access.require(actor, "read_published", "read the published figures")
+    if include_pending:
+        access.require(actor, "read_pending", "include figures pending approval in a report")
+    districts = store.districts(con)
+    if district not in set(districts["id"]):
+        known = ", ".join(sorted(districts["id"]))
+        raise ReportError(f"unknown district {district!r}; known districts: {known}")
+    return districts
 
 
 def _with_status(frame: pd.DataFrame) -> pd.DataFrame:

@@ -33,6 +33,16 @@ def _print(figure: go.Figure, height: int | None = None) -> go.Figure:
     return figure
 
 
+def size(figure: go.Figure) -> tuple[int, int]:
+    """The chart's size in px as the static export draws it (kaleido's own defaults where the
+    layout sets none), which is the viewBox of its SVG."""
+    layout, template = figure.layout, figure.layout.template.layout
+    return (
+        int(layout.width or template.width or 700),
+        int(layout.height or template.height or 500),
+    )
+
+
 def indicator_chart(facts: f.Facts, row: dict) -> Chart | None:
     """The indicator's yearly figures in the district with its target and the trend up to the
     target year, pending and provisional points marked (as on the indicator page)."""

@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from indicators import i18n
 
-from . import content, svg
+from . import content, figures, svg
 from . import facts as f
 
 _log = logging.getLogger(__name__)
@@ -87,21 +87,29 @@ def _css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def render(facts: f.Facts, *, for_print: bool = False, svgs: dict[str, str] | None = None) -> str:
-    """The report's HTML. `svgs` (chart key -> SVG) draws the charts; without them (no browser
-    on this machine) each chart is plotly's own interactive HTML with plotly.js inline once."""
+def render(facts: f.Facts, *, for_print: bool = False, drawing: svg.Drawing | None = None) -> str:
+    """The report's HTML. `drawing` (a browser, svg.Drawing) draws the charts: inline SVG in
+    the HTML file; for print each chart is handed to it here and the page refers to it by
+    `chart_url` (pdf.py fetches it when WeasyPrint comes to it, so the charts are drawn while
+    the page is laid out). Without a browser the HTML's charts are plotly's own interactive
+    HTML with plotly.js inline once."""
     t = facts.names.t
     sections = content.themes(facts)
     emissions = content.emissions(facts)
     charts = [i["chart"] for s in sections for i in s["indicators"] if i["chart"]]
     charts += emissions["charts"]
-    if svgs is None:
-        svgs = _drawn(charts, required=for_print)
-    inline = _image if for_print else Markup
-    drawn = {
-        c.key: inline(svgs[c.key]) if c.key in svgs else _interactive(c, n)
-        for n, c in enumerate(charts)
-    }
+    if for_print:
+        for chart in charts:  # the browser starts on them while the rest is worded
+            drawing.draw(chart)
+        drawn = {c.key: _image(c) for c in charts}
+        no_svg = False
+    else:
+        svgs = _drawn(charts, drawing)
+        drawn = {
+            c.key: Markup(svgs[c.key]) if c.key in svgs else _interactive(c, n)
+            for n, c in enumerate(charts)
+        }
+        no_svg = not svgs and bool(charts)
     page = {
         "lang": facts.lang,
         "t": t,
@@ -114,36 +122,49 @@ def render(facts: f.Facts, *, for_print: bool = False, svgs: dict[str, str] | No
         "emissions": emissions,
         "compliance": content.compliance(facts),
         "drawn": drawn,
-        "no_svg": not svgs and bool(charts),
+        "no_svg": no_svg,
         "methodology": Markup(methodology(facts.lang)),
     }
     page["sources"] = list(enumerate(facts.sources.texts, start=1))  # after every citation
     return _environment().get_template("report.html").render(**page)
 
 
-def _drawn(charts: list, *, required: bool) -> dict[str, str]:
-    """The charts as SVG; for the HTML, where the browser is missing or fails, none (the
-    interactive charts stand in); for the PDF the failure is the answer."""
-    if not svg.available() and not required:
+def _drawn(charts: list, drawing: svg.Drawing | None) -> dict[str, str]:
+    """The charts as SVG documents; where the browser is missing or fails, none (the
+    interactive charts stand in)."""
+    if drawing is None or not charts:
         return {}
     try:
-        return svg.render(charts)
+        for chart in charts:
+            drawing.draw(chart)
+        return {c.key: drawing.svg(c.key) for c in charts}
     except Exception:
-        if required:
-            raise
         _log.exception("charts could not be drawn as SVG; the HTML gets interactive ones")
         return {}
 
 
-def _image(document: str) -> Markup:
-    """An SVG as an image for the PDF: WeasyPrint draws it as vector graphics with its text as
-    text either way, but inline its hundreds of elements would each go through the page's CSS
-    cascade (a fifth of the PDF's time). The name for screen readers is the SVG's own title."""
-    title = re.search(r"<title>(.*?)</title>", document, re.S)
-    alt = Markup(title.group(1)) if title else ""  # already escaped inside the SVG
-    data = base64.b64encode(document.encode("utf-8")).decode("ascii")
+CHART_URL = "report-chart:"
+
+
+def chart_url(key: str) -> str:
+    return CHART_URL + key
+
+
+def _image(chart) -> Markup:
+    """A chart as an image for the PDF: a frame of the chart's size whose one element refers to
+    the chart by `chart_url`. WeasyPrint lays the pages out knowing only the size and fetches the
+    drawing when it paints the chart's page, so the browser draws while the pages are laid out.
+    It draws the chart as vector graphics with its text as text; as an image rather than inline,
+    the chart's hundreds of elements stay out of the page's CSS cascade (a fifth of the time).
+    The name for screen readers is the chart's title."""
+    width, height = figures.size(chart.figure)
+    frame = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}">'
+        f'<image href="{chart_url(chart.key)}" width="{width}" height="{height}"/></svg>'
+    )
+    data = base64.b64encode(frame.encode("utf-8")).decode("ascii")
     return Markup('<img class="chart" alt="{}" src="data:image/svg+xml;base64,{}">').format(
-        alt, data
+        chart.title, data
     )
 
 

@@ -37,13 +37,47 @@ def unavailable() -> str | None:
     return REASONS[what] if what else None
 
 
-def render(facts: f.Facts) -> bytes:
+def render(facts: f.Facts, *, drawing: svg.Drawing | None = None) -> bytes:
+    """The PDF. `drawing`: the browser for the charts, already started (report.make starts it
+    before the facts are read); without it one is started here."""
     reason = unavailable()
     if reason:
         raise RuntimeError(reason)
     import weasyprint
 
-    document = html.render(facts, for_print=True)
-    return weasyprint.HTML(string=document, base_url=str(html.HERE)).write_pdf(
-        pdf_variant="pdf/ua-1", uncompressed_pdf=False
-    )
+    own = drawing is None
+    drawing = drawing or svg.start()
+    try:
+        document = html.render(facts, for_print=True, drawing=drawing)
+        drawing.done()  # the browser closes itself after the last chart, during the layout
+        fetched: set[str] = set()
+        made = weasyprint.HTML(
+            string=document, base_url=str(html.HERE), url_fetcher=_charts(drawing, fetched)
+        ).write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+        # WeasyPrint leaves out an image it cannot fetch, with a log line; a report leaves out
+        # no chart: the browser's own error, or which chart is missing
+        for key in drawing.charts():
+            drawing.svg(key)
+            if key not in fetched:
+                raise RuntimeError(f"chart {key} did not reach the PDF")
+        return made
+    finally:
+        if own:
+            drawing.close()
+
+
+def _charts(drawing: svg.Drawing, fetched: set[str]):
+    """WeasyPrint's fetcher for the report: a chart's address gives its SVG (lightened for
+    print), waiting for the browser if it has not drawn it yet."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class Charts(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not url.startswith(html.CHART_URL):
+                return super().fetch(url, headers)
+            key = url.removeprefix(html.CHART_URL)
+            document = svg.for_print(drawing.svg(key))
+            fetched.add(key)
+            return URLFetcherResponse(url, document, {"Content-Type": "image/svg+xml"})
+
+    return Charts()

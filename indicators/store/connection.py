@@ -7,9 +7,11 @@ DuckLake with a PostgreSQL catalog (see lake.py); everything above runs the same
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -313,6 +315,8 @@ def transaction_on(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyCo
             with suppress(duckdb.Error):
                 cur.execute("ROLLBACK")
             raise
+        finally:
+            _wrote()
 
 
 # one DuckDB file belongs to one process: its writers queue here (re-entrant for nested use)
@@ -340,13 +344,47 @@ def audit(
     )
 
 
+# The data version of a file is read once per write, not once per request (a query costs about
+# a millisecond; the API and every rerun ask for it). A DuckDB file is written by one process
+# only, the one holding it (another cannot even open it for reading meanwhile), and its meta
+# row changes only in transaction_on(), which moves `_writes` on once the write has ended. So
+# while `_writes` stands still the row does too: the version read under the same `_writes`
+# value for the same connection is still the version. A lake is written by other replicas too:
+# its snapshot is always asked.
+_write_count = itertools.count()
+_writes = next(_write_count)
+_known: tuple | None = None  # (weak reference to the connection, _writes then, the version)
+
+
+def _wrote() -> None:
+    global _writes, _known
+    _writes = next(_write_count)
+    _known = None
+
+
+def known_data_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """data_version() when it is at hand without a query (a file not written since it was
+    last read on this connection), else None."""
+    known = _known
+    if known is not None and known[1] == _writes and known[0]() is con:
+        return known[2]
+    return None
+
+
 def data_version(con: duckdb.DuckDBPyConnection) -> int:
     """A number that changes with every write: the meta row of a file, the snapshot of a lake
     (so every replica's caches see another replica's write on their next run)."""
+    global _known
     if lake.lake_of(con) is not None:
         return lake.snapshot_id(con)
+    version = known_data_version(con)
+    if version is not None:
+        return version
+    writes = _writes  # read before the row: a write ending meanwhile makes this entry stale
     with con.cursor() as cur:
-        return cur.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0]
+        version = cur.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0]
+    _known = (weakref.ref(con), writes, version)
+    return version
 
 
 def query(

@@ -16,6 +16,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -124,3 +125,48 @@ def api_url(api_db) -> Iterator[str]:
 def client(api_url) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=f"{api_url}/api/v1", timeout=60) as http:
         yield http
+
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+@contextlib.contextmanager
+def nginx_in_front(server: str, work: Path) -> Iterator[str]:
+    """deploy/nginx.conf (as `make cluster` fills it) on a free port in front of `server`;
+    yields its base URL; stops nginx after."""
+    from indicators.cluster import nginx_conf
+
+    port = free_port()
+    prefix = work / "nginx"
+    for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (prefix / "tmp" / sub).mkdir(parents=True)
+    for folder in (work, prefix, *prefix.rglob("*")):
+        folder.chmod(0o777 if "tmp" in folder.parts else 0o755)  # nginx's worker user
+    conf = prefix / "nginx.conf"
+    conf.write_text(nginx_conf(port, [int(server.rsplit(":", 1)[1])], prefix))
+    process = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(conf)], cwd=prefix)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while process.poll() is None and not _healthy(base):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"nginx at {base} did not answer")
+            time.sleep(0.05)
+        if process.poll() is not None:
+            raise RuntimeError(f"nginx exited: {(prefix / 'error.log').read_text()[-2000:]}")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def nginx_url(api_url) -> Iterator[str]:
+    """The running app behind deploy/nginx.conf (its proxy cache for /api/v1/)."""
+    # not under pytest's temp folder: its parents are closed to nginx's worker user
+    work = Path(tempfile.mkdtemp(prefix="api-nginx-"))
+    try:
+        with nginx_in_front(api_url, work) as url:
+            yield url
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

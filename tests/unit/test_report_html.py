@@ -20,10 +20,29 @@ OFFICIAL = access.Actor(role="official", email="official@demo.city")
 DEVELOPERS = ("Aalto Rakennus", "Björk Bygg", "Kivi Kodit", "Lehto Asunnot")
 
 
+class Blank:
+    """A browser that draws every chart as an empty picture at once."""
+
+    def draw(self, chart) -> None:
+        pass
+
+    def svg(self, key: str) -> str:
+        return "<svg></svg>"
+
+    def charts(self) -> list[str]:
+        return []
+
+    def done(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
 @pytest.fixture
 def no_charts(monkeypatch):
     """Charts drawn by nothing: these tests read the words, and skip the browser's seconds."""
-    monkeypatch.setattr(svg, "render", lambda charts, **_: {c.key: "<svg></svg>" for c in charts})
+    monkeypatch.setattr(svg, "start", lambda **_: Blank())
 
 
 def page(con, actor=access.PUBLIC, **asked) -> str:
@@ -160,9 +179,10 @@ def test_html_escapes_quotes_in_the_pdf_page_header():
 
 
 def test_html_report_still_comes_when_the_browser_fails(demo_con, monkeypatch):
-    def broken(charts, **_):
-        raise TimeoutError("the browser did not answer")
+    class Broken(Blank):
+        def svg(self, key: str) -> str:
+            raise TimeoutError("the browser did not answer")
 
-    monkeypatch.setattr(svg, "render", broken)
+    monkeypatch.setattr(svg, "start", lambda **_: Broken())
     text = page(demo_con, district=SEAPORT, year=2023)
     assert "The charts in this file are interactive" in text
