@@ -34,7 +34,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -212,7 +212,8 @@ class Level:
     seconds: list[float]
     errors: list[str]
     elapsed: float
-    rss: list[float]
+    rss: list[float]  # all servers together, sampled every second
+    rss_each: list[list[float]] = field(default_factory=list)  # each sample, per server
 
 
 async def _viewer(url, kinds, rng, stop_at, times, errors, *, think=True):
@@ -252,14 +253,15 @@ async def level(servers: list[Server], pool: list[View], viewers: int, seconds: 
         )
         for n in range(viewers)
     ]
-    rss: list[float] = []
+    each: list[list[float]] = []
     while time.monotonic() < stop_at:
         await asyncio.sleep(min(1.0, max(0.0, stop_at - time.monotonic())))
-        rss.append(sum(s.rss for s in servers))
+        each.append([s.rss for s in servers])
     for outcome in await asyncio.gather(*tasks, return_exceptions=True):
         if isinstance(outcome, BaseException):
             errors.append(f"viewer failed: {outcome!r}")
-    return Level(viewers, times, errors, time.monotonic() - started, rss)
+    rss = [sum(sample) for sample in each]
+    return Level(viewers, times, errors, time.monotonic() - started, rss, each)
 
 
 async def warm(servers: list[Server], pool: list[View]) -> float:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from indicators import access, store
 from indicators.reporting import ingest
 from indicators.ui import data
@@ -22,6 +24,10 @@ from tests.app.views import (
     table_with,
     texts,
 )
+
+pytestmark = (
+    pytest.mark.both_backends
+)  # the upload and review pages, and their caches, on a lake too
 
 
 def approve_the_pending_report(db) -> None:

@@ -5,9 +5,15 @@ the thresholds."""
 
 from __future__ import annotations
 
+import pytest
+
 from indicators import store
 from tests.app.test_upload_page import app_con, counts, frame_with, run, upload_page
 from tests.app.views import METHODOLOGY, open_view, texts
+
+pytestmark = (
+    pytest.mark.both_backends
+)  # the upload and review pages, and their caches, on a lake too
 
 PROJECT = "turku-science-park-plot-01"
 HEADER = "project,indicator,period,breakdown,value,numerator,denominator,unit,comment\n"

@@ -11,6 +11,10 @@ import pytest
 from indicators import store
 from indicators.ui import data
 
+pytestmark = (
+    pytest.mark.both_backends
+)  # the upload and review pages, and their caches, on a lake too
+
 PROJECT = "turku-science-park-plot-01"  # aalto-rakennus, developer-a's organisation
 
 VALID = (

@@ -14,6 +14,8 @@ import pytest
 from indicators import store
 from tests.unit.ingest_helpers import OWN, OWN_2, csv, rejected, snapshot, submit
 
+pytestmark = pytest.mark.both_backends  # the store, ingest, review, access and CLI on both backends
+
 FI_HEADER = "project;indicator;period;breakdown;value;numerator;denominator;unit;comment"
 
 

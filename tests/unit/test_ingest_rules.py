@@ -19,6 +19,8 @@ from tests.unit.ingest_helpers import (
     submit,
 )
 
+pytestmark = pytest.mark.both_backends  # the store, ingest, review, access and CLI on both backends
+
 GOOD = f"{OWN},excavated_material_reused,2024,,65.5,655,1000,%,"
 GOOD_2 = f"{OWN_2},energy_use_buildings,2024,,62,62000,1000,kWh/m2/yr,"
 

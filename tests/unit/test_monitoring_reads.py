@@ -12,6 +12,8 @@ import pytest
 from indicators import access, progress, store, trajectory
 from indicators.reporting import compliance
 
+pytestmark = pytest.mark.both_backends  # the store, ingest, review, access and CLI on both backends
+
 DEVELOPER_A = access.Actor(
     role="developer", email="developer-a@demo.dev", organisation="aalto-rakennus"
 )

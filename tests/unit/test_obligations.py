@@ -15,6 +15,8 @@ from indicators import access, catalog, store
 from indicators.cli import main as cli_main
 from indicators.reporting import ingest, obligations
 
+pytestmark = pytest.mark.both_backends  # the store, ingest, review, access and CLI on both backends
+
 TODAY = date(2026, 11, 29)
 MONTHLY = "secondary_materials_infrastructure"
 TURKU_1 = "turku-science-park-plot-01"  # aalto-rakennus

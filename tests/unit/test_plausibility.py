@@ -14,6 +14,8 @@ from indicators.reporting import ingest, plausibility
 from indicators.store import plausibility as thresholds
 from tests.unit.ingest_helpers import DEVELOPER, OFFICIAL, OWN, actor, csv, snapshot, submit
 
+pytestmark = pytest.mark.both_backends  # the store, ingest, review, access and CLI on both backends
+
 DISTRICT = "turku-science-park"
 HEADER = "project,indicator,period,breakdown,value,numerator,denominator,unit,comment"
 

@@ -12,6 +12,8 @@ from indicators.cli import main as cli_main
 from indicators.reporting import ingest
 from tests.unit.ingest_helpers import OFFICIAL, OWN_2, actor, csv, submit
 
+pytestmark = pytest.mark.both_backends  # the store, ingest, review, access and CLI on both backends
+
 PRIVATE = "call dev-a at 040-1234567"
 # a year no other Lakeview project reports, so the district figure is built from this row alone
 ROW = f"{OWN_2},energy_use_buildings,2012,,,6200,100,kWh/m2/yr,{PRIVATE}"

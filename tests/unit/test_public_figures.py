@@ -9,6 +9,8 @@ from indicators import catalog, progress, scorecard
 from indicators.cli import main as cli_main
 from indicators.models import District
 
+pytestmark = pytest.mark.both_backends  # the store, ingest, review, access and CLI on both backends
+
 CONTEXT = {"planned_residents", "planned_jobs", "planned_homes", "residents"}
 
 

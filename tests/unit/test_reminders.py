@@ -14,6 +14,8 @@ from tests import smtp_server as smtp
 # the fixtures: a real SMTP server on 127.0.0.1, and no mail settings at all
 smtp_server, no_mail = smtp.smtp_server, smtp.no_mail
 
+pytestmark = pytest.mark.both_backends  # the store, ingest, review, access and CLI on both backends
+
 DAY = date(2026, 4, 10)  # 2026-01 and 2026-02 monthly figures overdue, 2026-03 due on 15 April
 A, B = "developer-a@demo.dev", "developer-b@demo.dev"
 

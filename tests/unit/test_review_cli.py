@@ -12,6 +12,8 @@ from indicators import store
 from indicators.cli import main
 from tests.unit.ingest_helpers import DEVELOPER, OFFICIAL, OWN, csv
 
+pytestmark = pytest.mark.both_backends  # the store, ingest, review, access and CLI on both backends
+
 JUMP = f"{OWN},energy_use_buildings,2024,,1020,12846288,12594.4,kWh/m2/yr,"  # 17x its history
 ITEM_KEYS = {"line", "column", "value", "reason"}
 

@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 
 from indicators import progress, scorecard, store
 
+pytestmark = pytest.mark.both_backends  # the store, ingest, review, access and CLI on both backends
+
 
 def _same(a, b) -> bool:
     missing = [v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) for v in (a, b)]

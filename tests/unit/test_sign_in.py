@@ -3,7 +3,11 @@ user table, and never when the identity provider says the address was not verifi
 
 from __future__ import annotations
 
+import pytest
+
 from indicators import access
+
+pytestmark = pytest.mark.both_backends  # the store, ingest, review, access and CLI on both backends
 
 OFFICIAL = "official@demo.city"
 
