@@ -57,6 +57,12 @@ clean-db:
 cluster: $(VENV)/.app
 	$(PY) -m indicators.cluster
 
+# the two backends on the scale database: ingest and page runs (bench/lake.py), then page runs
+# per second with 1, 2 and 3 app replicas on one lake under bench/load.py's viewers
+bench-lake: $(VENV)/.dev $(SCALE)
+	$(PY) bench/lake.py
+	$(PY) bench/lake.py --replicas 1,2,3 --viewers 100 --seconds 30
+
 # the open-data API on the scale database: 50 concurrent clients, then the whole ZIP streamed
 bench-api: $(VENV)/.dev $(SCALE)
 	$(PY) bench/api.py --db $(SCALE)
