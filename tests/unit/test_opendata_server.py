@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from concurrent.futures import ThreadPoolExecutor
 
 import uvicorn
 
@@ -47,7 +48,11 @@ async def _nodelay_of_an_accepted_connection() -> int:
 
 def test_the_servers_connections_do_not_wait_to_gather_small_writes():
     assert getattr(uvicorn.Server.startup, "without_nagle", False)  # importing app.py did it
-    assert asyncio.run(_nodelay_of_an_accepted_connection()) != 0
+    # a loop of its own in a thread of its own: an earlier test (a browser's, an app's) may
+    # have left an event loop running in this thread
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        nodelay = pool.submit(lambda: asyncio.run(_nodelay_of_an_accepted_connection()))
+        assert nodelay.result(timeout=60) != 0
 
 
 def test_wrapping_startup_twice_wraps_it_once():
