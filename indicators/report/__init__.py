@@ -48,7 +48,15 @@ def make(
             con, actor, district=district, year=year, lang=lang, include_pending=include_pending
         )
         if format == "pdf":
-            return pdf.render(found, drawing=drawing)
+            try:
+                return pdf.render(found, drawing=drawing)
+            except svg.ChartsFailed:
+                # a browser that stalls on a chart is rare and does not recur in a new one:
+                # once more, in a fresh Chromium
+                _log.exception("a chart was not drawn; the PDF is made again in a new browser")
+                drawing.close()
+                drawing = svg.start()
+                return pdf.render(found, drawing=drawing)
         return html.render(found, drawing=drawing).encode("utf-8")
     finally:
         if drawing is not None:

@@ -35,6 +35,12 @@ class ChartsUnavailable(RuntimeError):
     """No browser to draw the charts with; the message names what to install."""
 
 
+class ChartsFailed(RuntimeError):
+    """A chart was not drawn (the browser's error, or no answer in time). The browser is not
+    asked again: one page draws the charts in turn, so one stuck chart would hold every later
+    one for its whole timeout."""
+
+
 def browser() -> str | None:
     """The Chromium (or Chrome) binary: $BROWSER_PATH (kaleido's own variable), else the first
     on PATH; None when there is none."""
@@ -73,6 +79,7 @@ class Drawing:
         self._thread.start()
         self._opened = self._run(_open(path, timeout))
         self._closed: concurrent.futures.Future | None = None
+        self._failed: ChartsFailed | None = None
 
     def _run(self, coroutine) -> concurrent.futures.Future:
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop)
@@ -92,8 +99,15 @@ class Drawing:
         self._drawn[chart.key] = self._run(one())
 
     def svg(self, key: str) -> str:
-        """The chart's SVG document (vector, its text real text), once drawn."""
-        return self._drawn[key].result(timeout=self._timeout * 2)
+        """The chart's SVG document (vector, its text real text), once drawn. Raises
+        ChartsFailed when this chart, or any before it, was not drawn."""
+        if self._failed is not None:
+            raise self._failed
+        try:
+            return self._drawn[key].result(timeout=self._timeout)
+        except Exception as exc:  # the browser's error, or no answer in time
+            self._failed = ChartsFailed(f"chart {key} was not drawn ({type(exc).__name__}: {exc})")
+            raise self._failed from exc
 
     def charts(self) -> list[str]:
         """The charts handed to the browser, in order."""
@@ -109,9 +123,12 @@ class Drawing:
         will not close is logged, not raised: the report's own error, if any, is the news."""
         if not self._thread.is_alive():
             return
+        if self._failed is not None:  # stop waiting for charts that will not come
+            for drawn in self._drawn.values():
+                drawn.cancel()
         self.done()
-        try:
-            self._closed.result(timeout=self._timeout)
+        try:  # Chromium may still be starting: give it time to start and to close
+            self._closed.result(timeout=max(self._timeout, 60))
         except Exception:
             _log.exception("the browser that drew the report's charts did not close cleanly")
         finally:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import os
 import subprocess
+import time
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -108,3 +109,52 @@ def test_no_browser_is_left_behind_by_a_report_or_by_a_failed_one(demo_db, tmp_p
     assert not browsers_started_by_this_process()
     assert main([*argv, "--year", "2023", "--format", "html", "--out", str(tmp_path)]) == 0
     assert not browsers_started_by_this_process()
+
+
+def gone_within(seconds: float) -> bool:
+    """Whether every browser this process started has exited within `seconds` (a browser
+    closed while it was still starting takes a moment to go)."""
+    deadline = time.monotonic() + seconds
+    while browsers_started_by_this_process():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+class Stalled:
+    """A browser that never draws a chart."""
+
+    def __init__(self):
+        self.keys: list[str] = []
+
+    def draw(self, chart) -> None:
+        self.keys.append(chart.key)
+
+    def svg(self, key: str) -> str:
+        raise svg.ChartsFailed(f"chart {key} was not drawn (stalled)")
+
+    def charts(self) -> list[str]:
+        return list(self.keys)
+
+    def done(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_pdf_whose_browser_stalls_on_a_chart_is_made_again_in_a_new_one(demo_con, monkeypatch):
+    from indicators import report
+
+    started = []
+    real = svg.start
+
+    def start(**options):
+        started.append(options)
+        return Stalled() if len(started) == 1 else real(**options)
+
+    monkeypatch.setattr(svg, "start", start)
+    made = report.make(demo_con, access.PUBLIC, district=TURKU, year=2025, format="pdf")
+    assert made.startswith(b"%PDF") and len(started) == 2
+    assert gone_within(30)
