@@ -48,7 +48,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from indicators.cluster import nginx_conf  # noqa: E402
+from indicators.cluster import nginx_command, wait_healthy  # noqa: E402
 
 # what a browser's fetch() sends that matters here: the answers vary by these two
 HEADERS = {"Accept": "application/json", "Accept-Encoding": "gzip, deflate, br"}
@@ -113,18 +113,12 @@ def start(db: Path) -> tuple[subprocess.Popen, str]:
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("the server exited")
-        try:
-            if httpx.get(f"{base}/_stcore/health", timeout=2).status_code == 200:
-                return process, base
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    process.kill()
-    raise TimeoutError("the server did not become healthy")
+    try:
+        wait_healthy(base, process)
+    except RuntimeError:
+        process.kill()
+        raise
+    return process, base
 
 
 def start_nginx(server: str, work: Path) -> tuple[subprocess.Popen, str]:
@@ -134,31 +128,22 @@ def start_nginx(server: str, work: Path) -> tuple[subprocess.Popen, str]:
         sys.exit("nginx is not installed: `apt-get install -y nginx` (or leave out --nginx)")
     port = free_port()
     prefix = work / "nginx"
-    for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (prefix / "tmp" / sub).mkdir(parents=True)
-    for folder in (work, prefix, *prefix.rglob("*")):
-        folder.chmod(0o777 if "tmp" in folder.parts else 0o755)  # nginx's worker user
-    conf = prefix / "nginx.conf"
-    conf.write_text(nginx_conf(port, [int(server.rsplit(":", 1)[1])], prefix))
     process = subprocess.Popen(
-        [nginx, "-p", str(prefix), "-c", str(conf)],
+        nginx_command(nginx, work, port, [int(server.rsplit(":", 1)[1])]),
         cwd=prefix,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"nginx exited: {(prefix / 'error.log').read_text()[-1000:]}")
-        try:
-            if httpx.get(f"{base}/_stcore/health", timeout=2).status_code == 200:
-                return process, base
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    process.kill()
-    raise TimeoutError("nginx did not answer")
+    try:
+        wait_healthy(base, process, timeout=30)
+    except RuntimeError as exc:
+        process.kill()
+        log = prefix / "error.log"
+        raise RuntimeError(
+            f"nginx: {exc}: {log.read_text()[-1000:] if log.exists() else ''}"
+        ) from exc
+    return process, base
 
 
 def stop(process: subprocess.Popen) -> None:

@@ -39,6 +39,19 @@ def nginx_conf(listen: int, replicas: list[int], prefix: Path) -> str:
     )
 
 
+def nginx_command(nginx: str, work: Path, listen: int, replicas: list[int]) -> list[str]:
+    """The command that runs deploy/nginx.conf on `listen` in front of `replicas`, with its
+    prefix (temp folders, the filled conf) laid out under `work`."""
+    prefix = work / "nginx"
+    for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (prefix / "tmp" / sub).mkdir(parents=True)
+    for folder in (work, prefix, *prefix.rglob("*")):
+        folder.chmod(0o777 if "tmp" in folder.parts else 0o755)  # nginx's worker user
+    conf = prefix / "nginx.conf"
+    conf.write_text(nginx_conf(listen, replicas, prefix))
+    return [nginx, "-p", str(prefix), "-c", str(conf)]
+
+
 def healthy(url: str) -> bool:
     try:
         with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
@@ -124,16 +137,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"replica: http://127.0.0.1:{port}", flush=True)
 
         if nginx:
-            prefix = work / "nginx"
-            for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-                (prefix / "tmp" / sub).mkdir(parents=True)
-            for folder in (work, prefix, *prefix.rglob("*")):
-                folder.chmod(0o777 if "tmp" in folder.parts else 0o755)  # nginx's worker user
-            conf = prefix / "nginx.conf"
-            conf.write_text(nginx_conf(entry_port, ports, prefix))
-            processes.append(
-                subprocess.Popen([nginx, "-p", str(prefix), "-c", str(conf)], cwd=prefix)
-            )
+            command = nginx_command(nginx, work, entry_port, ports)
+            processes.append(subprocess.Popen(command, cwd=work / "nginx"))
             wait_healthy(f"http://127.0.0.1:{entry_port}", processes[-1])
             print(f"nginx (sticky sessions): {entry}", flush=True)
         else:

@@ -134,17 +134,12 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 def nginx_in_front(server: str, work: Path) -> Iterator[str]:
     """deploy/nginx.conf (as `make cluster` fills it) on a free port in front of `server`;
     yields its base URL; stops nginx after."""
-    from indicators.cluster import nginx_conf
+    from indicators.cluster import nginx_command
 
     port = free_port()
     prefix = work / "nginx"
-    for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (prefix / "tmp" / sub).mkdir(parents=True)
-    for folder in (work, prefix, *prefix.rglob("*")):
-        folder.chmod(0o777 if "tmp" in folder.parts else 0o755)  # nginx's worker user
-    conf = prefix / "nginx.conf"
-    conf.write_text(nginx_conf(port, [int(server.rsplit(":", 1)[1])], prefix))
-    process = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(conf)], cwd=prefix)
+    command = nginx_command(NGINX, work, port, [int(server.rsplit(":", 1)[1])])
+    process = subprocess.Popen(command, cwd=prefix)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
